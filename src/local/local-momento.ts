@@ -1,0 +1,197 @@
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type Socket } from 'node:net';
+import { CredentialProvider } from '@gomomento/sdk-core';
+import { cache, control, pubsub, token } from '@gomomento/generated-types';
+import { KeyRing } from './auth/key-ring.js';
+import { FaultEngine } from './faults/fault-engine.js';
+import { createLocalFaults, type LocalMomentoFaults } from './faults/local-faults.js';
+import { resolveOptions, type LocalMomentoLimits, type LocalMomentoOptions } from './options.js';
+import { controlHandlers } from './services/control-handlers.js';
+import { dictionaryHandlers } from './services/dictionary-handlers.js';
+import { listHandlers } from './services/list-handlers.js';
+import { publishHandler, subscribeHandler } from './services/pubsub-handlers.js';
+import { scalarHandlers } from './services/scalar-handlers.js';
+import type { ServiceDeps } from './services/service-deps.js';
+import { tokenHandlers } from './services/token-handlers.js';
+import { CacheStore } from './store/cache-store.js';
+import { TopicHub } from './topics/topic-hub.js';
+import { unauthenticated } from './status-error.js';
+import type { MethodTable } from './transport/call.js';
+import { Dispatcher } from './transport/dispatcher.js';
+import { GrpcTransport } from './transport/grpc-transport.js';
+import { isHttp2Preface, sniffFirstBytes } from './transport/protocol-sniffer.js';
+
+/** Endpoint settings (`endpointOverrides`) that point a Momento SDK at the local server. */
+export interface LocalEndpoints {
+  /** For `@gomomento/sdk` (Node, gRPC): `host:port`, plaintext. */
+  node: { cacheEndpoint: string; controlEndpoint: string; tokenEndpoint: string; secureConnection: false };
+  /** For `@gomomento/sdk-web` (grpc-web), which needs the scheme in the endpoint and ignores `secureConnection`. */
+  web: { cacheEndpoint: string; controlEndpoint: string; tokenEndpoint: string };
+}
+
+/** A running local Momento server. */
+export interface LocalMomento {
+  /** Always `127.0.0.1`. */
+  readonly host: string;
+  /** The port it listens on. */
+  readonly port: number;
+  /** `127.0.0.1:PORT`. */
+  readonly address: string;
+  /** `http://127.0.0.1:PORT`. */
+  readonly url: string;
+  /** An admin API key, for backends: every cache, topic, control call and token generation. */
+  readonly adminApiKey: string;
+  /** A credential provider for `@gomomento/sdk` that uses {@link adminApiKey}. */
+  readonly credentialProvider: CredentialProvider;
+  /** The endpoint settings each SDK needs, for building your own credential providers. */
+  readonly endpoints: LocalEndpoints;
+  /** The limits it enforces. */
+  readonly limits: Readonly<LocalMomentoLimits>;
+  /** Fault injection for tests. */
+  readonly faults: LocalMomentoFaults;
+  /**
+   * A credential provider for `@gomomento/sdk` that sends another key, such as a disposable token's `authToken`.
+   * @param apiKey an API key or a disposable token, as the SDK returns them.
+   */
+  credentialProviderFor(apiKey: string): CredentialProvider;
+  /** Creates a cache directly, without a client. @returns false when it already existed. */
+  createCache(name: string): boolean;
+  /** Stops listening, ends every call and closes every connection. Leaves no open handle. */
+  stop(): Promise<void>;
+}
+
+const HOST = '127.0.0.1';
+const SWEEP_INTERVAL_MS = 5_000;
+
+/** The admin key in the form the SDKs decode: base64 of JSON `{endpoint, api_key}`. */
+function encodeKey(endpoint: string, apiKey: string): string {
+  return Buffer.from(JSON.stringify({ endpoint, api_key: apiKey })).toString('base64');
+}
+
+function plainHttp(_req: IncomingMessage, res: ServerResponse): void {
+  res.writeHead(404, { 'content-type': 'text/plain' }).end('this port serves Momento over gRPC\n');
+}
+
+/**
+ * Starts a Momento-compatible server on 127.0.0.1: cache, topics, control and tokens on one port,
+ * speaking Momento's own gRPC services, with Momento's auth and limits.
+ *
+ * @param options port (0, the default, lets the OS pick), limits, heartbeat interval and more.
+ * @returns the running server; call `stop()` when done.
+ * @example
+ * ```ts
+ * import { CacheClient, Configurations } from '@gomomento/sdk';
+ * import { startLocalMomento } from 'momento-chat/local';
+ *
+ * const momento = await startLocalMomento();
+ * const cacheClient = await CacheClient.create({
+ *   configuration: Configurations.Laptop.v1(),
+ *   credentialProvider: momento.credentialProvider,
+ *   defaultTtlSeconds: 60,
+ * });
+ * await cacheClient.createCache('chat');
+ * cacheClient.close();
+ * await momento.stop();
+ * ```
+ */
+export async function startLocalMomento(options: LocalMomentoOptions = {}): Promise<LocalMomento> {
+  const resolved = resolveOptions(options);
+  const { now, limits } = resolved;
+  const store = new CacheStore(now);
+  const keys = new KeyRing(now, resolved.acceptEmptyAuthAsAdmin);
+  const topics = new TopicHub(resolved.retainedTopicItems, resolved.heartbeatIntervalMs, now);
+  const faultEngine = new FaultEngine();
+  let address = '';
+  const deps: ServiceDeps = { store, keys, topics, limits, now, endpoint: () => address };
+  for (const name of resolved.caches) store.create(name);
+
+  keys.onExpire((expired) => topics.endWhere((s) => s.apiKey === expired.apiKey, unauthenticated('token expired')));
+
+  const table: MethodTable = {
+    unary: new Map([
+      ...scalarHandlers(deps),
+      ...listHandlers(deps),
+      ...dictionaryHandlers(deps),
+      ...publishHandler(deps),
+      ...controlHandlers(deps),
+      ...tokenHandlers(deps),
+    ]),
+    stream: new Map(subscribeHandler(deps)),
+  };
+  const dispatcher = new Dispatcher(table, faultEngine);
+  const grpcTransport = new GrpcTransport(
+    [
+      cache.cache_client.UnimplementedScsService.definition,
+      pubsub.cache_client.pubsub.UnimplementedPubsubService.definition,
+      control.control_client.UnimplementedScsControlService.definition,
+      token.token.UnimplementedTokenService.definition,
+    ],
+    dispatcher,
+    limits.itemBytes + 1024 * 1024,
+  );
+  const http = createHttpServer(plainHttp);
+
+  const sockets = new Set<Socket>();
+  const listener = createServer({ noDelay: true }, (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+    sniffFirstBytes(socket, (head) => {
+      if (isHttp2Preface(head)) grpcTransport.accept(socket);
+      else http.emit('connection', socket);
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    listener.once('error', reject);
+    listener.listen(resolved.port, HOST, () => resolve());
+  });
+  const port = (listener.address() as { port: number }).port;
+  address = `${HOST}:${port}`;
+
+  const sweeper = setInterval(() => {
+    store.sweep();
+    keys.sweep();
+    topics.sweep(resolved.topicIdleMs);
+  }, SWEEP_INTERVAL_MS);
+  sweeper.unref();
+
+  const disconnectAll = (): number => {
+    const count = sockets.size;
+    for (const socket of sockets) socket.destroy();
+    return count;
+  };
+
+  const endpoints: LocalEndpoints = {
+    node: { cacheEndpoint: address, controlEndpoint: address, tokenEndpoint: address, secureConnection: false },
+    web: { cacheEndpoint: `http://${address}`, controlEndpoint: `http://${address}`, tokenEndpoint: `http://${address}` },
+  };
+  const credentialProviderFor = (apiKey: string): CredentialProvider =>
+    CredentialProvider.fromString({ apiKey, endpointOverrides: endpoints.node });
+  const adminApiKey = encodeKey(address, keys.createAdminKey());
+  let stopped: Promise<void> | undefined;
+
+  return {
+    host: HOST,
+    port,
+    address,
+    url: `http://${address}`,
+    adminApiKey,
+    credentialProvider: credentialProviderFor(adminApiKey),
+    endpoints,
+    limits,
+    faults: createLocalFaults(faultEngine, topics, keys, disconnectAll),
+    credentialProviderFor,
+    createCache: (name) => store.create(name),
+    stop() {
+      stopped ??= new Promise<void>((resolve) => {
+        clearInterval(sweeper);
+        topics.close();
+        listener.close(() => resolve());
+        grpcTransport.close();
+        http.close();
+        disconnectAll();
+      });
+      return stopped;
+    },
+  };
+}

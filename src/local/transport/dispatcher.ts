@@ -1,0 +1,76 @@
+import type { FaultEngine } from '../faults/fault-engine.js';
+import { rpcNameOf } from '../faults/rpc-names.js';
+import { Status, StatusError, toStatusError } from '../status-error.js';
+import type { CallContext, MethodTable, StreamSink } from './call.js';
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done);
+  });
+}
+
+const unimplemented = (path: string): StatusError => new StatusError(Status.UNIMPLEMENTED, `${path} is not served by the local server`);
+
+/** Runs calls through the faults, then the handler. Transports call it; it never sees a transport's types. */
+export class Dispatcher {
+  constructor(
+    private readonly table: MethodTable,
+    private readonly faults: FaultEngine,
+  ) {}
+
+  /** @throws StatusError */
+  async unary(request: unknown, ctx: CallContext): Promise<unknown> {
+    const handler = this.table.unary.get(ctx.path);
+    if (!handler) throw unimplemented(ctx.path);
+    const faults = this.faults.plan(rpcNameOf(ctx.path), (n) => ctx.header(n));
+    if (faults.delayMs > 0) await sleep(faults.delayMs, ctx.signal);
+    if (ctx.signal.aborted) throw new StatusError(Status.CANCELLED, 'cancelled by the client');
+    if (faults.error) throw faults.error;
+    try {
+      return await handler(request, ctx);
+    } catch (error) {
+      throw toStatusError(error);
+    }
+  }
+
+  async stream(request: unknown, ctx: CallContext, sink: StreamSink<unknown>): Promise<void> {
+    const handler = this.table.stream.get(ctx.path);
+    if (!handler) return sink.end(unimplemented(ctx.path));
+    const faults = this.faults.plan(rpcNameOf(ctx.path), (n) => ctx.header(n));
+    if (faults.delayMs > 0) await sleep(faults.delayMs, ctx.signal);
+    if (sink.closed) return;
+    if (faults.error) return sink.end(faults.error);
+    const target = faults.streamError ? failAfter(sink, faults.streamError.afterMessages, faults.streamError.error) : sink;
+    try {
+      handler(request, ctx, target);
+    } catch (error) {
+      sink.end(toStatusError(error));
+    }
+  }
+}
+
+/** A sink that ends with `error` once `limit` messages (heartbeats included, as momento-local counts them) went out. */
+function failAfter<T>(sink: StreamSink<T>, limit: number, error: StatusError): StreamSink<T> {
+  let sent = 0;
+  const wrapped: StreamSink<T> = {
+    write(message) {
+      if (sink.closed) return;
+      sink.write(message);
+      if (++sent >= limit) sink.end(error);
+    },
+    end: (e) => sink.end(e),
+    get closed() {
+      return sink.closed;
+    },
+    onClose: (listener) => sink.onClose(listener),
+  };
+  if (limit === 0) sink.end(error);
+  return wrapped;
+}

@@ -1,0 +1,103 @@
+import type { Duplex } from 'node:stream';
+import * as grpc from '@grpc/grpc-js';
+import { StatusError, toStatusError } from '../status-error.js';
+import type { CallContext, StreamSink } from './call.js';
+import type { Dispatcher } from './dispatcher.js';
+
+/** A grpc-js service definition, as `Unimplemented<Name>Service.definition` in Momento's generated types. */
+type Definition = grpc.ServiceDefinition;
+
+function toServiceError(error: StatusError): Partial<grpc.StatusObject> {
+  const metadata = new grpc.Metadata();
+  if (error.err) metadata.set('err', error.err);
+  return { code: error.code as number, details: error.details, metadata };
+}
+
+function contextOf(path: string, call: grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerWritableStream<unknown, unknown>): CallContext {
+  const controller = new AbortController();
+  call.on('cancelled', () => controller.abort());
+  return {
+    path,
+    signal: controller.signal,
+    header(name) {
+      const value = call.metadata.get(name)[0];
+      return value === undefined ? undefined : value.toString();
+    },
+  };
+}
+
+function sinkOf(call: grpc.ServerWritableStream<unknown, unknown>): StreamSink<unknown> {
+  let closed = false;
+  const listeners: Array<() => void> = [];
+  const close = (): void => {
+    if (closed) return;
+    closed = true;
+    for (const listener of listeners.splice(0)) listener();
+  };
+  call.on('cancelled', close);
+  call.on('close', close);
+  return {
+    write(message) {
+      if (!closed) call.write(message);
+    },
+    end(error) {
+      if (closed) return;
+      close();
+      if (error) call.emit('error', toServiceError(error));
+      else call.end();
+    },
+    get closed() {
+      return closed;
+    },
+    onClose(listener) {
+      if (closed) listener();
+      else listeners.push(listener);
+    },
+  };
+}
+
+/**
+ * Serves Momento's gRPC services over HTTP/2 connections handed to it by the listener,
+ * so gRPC and grpc-web can share one port.
+ */
+export class GrpcTransport {
+  private readonly server: grpc.Server;
+  private readonly injector: grpc.ConnectionInjector;
+
+  constructor(definitions: Definition[], dispatcher: Dispatcher, maxMessageBytes: number) {
+    this.server = new grpc.Server({
+      'grpc.max_receive_message_length': maxMessageBytes,
+      'grpc.max_send_message_length': maxMessageBytes,
+      // Thousands of concurrent subscriptions share a few connections.
+      'grpc.max_concurrent_streams': 10_000,
+    });
+    for (const definition of definitions) {
+      const impl: grpc.UntypedServiceImplementation = {};
+      for (const [name, method] of Object.entries(definition)) {
+        const path = method.path;
+        impl[name] = method.responseStream
+          ? (call: grpc.ServerWritableStream<unknown, unknown>) => {
+              void dispatcher.stream(call.request, contextOf(path, call), sinkOf(call));
+            }
+          : (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+              dispatcher.unary(call.request, contextOf(path, call)).then(
+                (response) => callback(null, response),
+                (error: unknown) => callback(toServiceError(toStatusError(error))),
+              );
+            };
+      }
+      this.server.addService(definition, impl);
+    }
+    this.injector = this.server.createConnectionInjector(grpc.ServerCredentials.createInsecure());
+  }
+
+  /** Takes over a connection that starts with the HTTP/2 preface. */
+  accept(socket: Duplex): void {
+    this.injector.injectConnection(socket);
+  }
+
+  close(): void {
+    this.injector.destroy();
+    this.server.forceShutdown();
+  }
+}
