@@ -27,7 +27,8 @@ function write(deps: ServiceDeps, data: CacheData, r: WriteRequest, pairs: Array
   const expiresAt = collectionExpiry(deps, existing?.expiresAt, r.ttl_milliseconds, r.refresh_ttl);
   const entry = { kind: 'dictionary' as const, fields, expiresAt };
   checkItemSize(deps, entryBytes(Buffer.from(r.dictionary_name), entry));
-  data.put(r.dictionary_name, entry);
+  // A collection never exists empty, so setting no fields on a missing dictionary creates nothing.
+  if (fields.size > 0) data.put(r.dictionary_name, entry);
 }
 
 /** Dictionary get, fetch, set, increment, delete and length. */

@@ -42,7 +42,8 @@ function write(deps: ServiceDeps, data: CacheData, r: WriteRequest, values: Uint
   const expiresAt = collectionExpiry(deps, existing?.expiresAt, r.ttl_milliseconds, r.refresh_ttl);
   const entry = { kind: 'list' as const, values: next, expiresAt };
   checkItemSize(deps, entryBytes(Buffer.from(r.list_name), entry));
-  data.put(r.list_name, entry);
+  // A collection never exists empty (see keep), so appending no values to a missing list creates nothing.
+  if (next.length > 0) data.put(r.list_name, entry);
   return next.length;
 }
 

@@ -1,0 +1,18 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWithClients } from './support/clients.js';
+
+describe('local server smoke', () => {
+  let env: Awaited<ReturnType<typeof startWithClients>>;
+  beforeAll(async () => {
+    env = await startWithClients();
+  });
+  afterAll(() => env.stop());
+
+  it('creates a cache and round-trips a value through the real SDK', async () => {
+    expect((await env.clients.cache.createCache('smoke')).type).toBe('Success');
+    expect((await env.clients.cache.set('smoke', 'k', 'v')).type).toBe('Success');
+    const got = await env.clients.cache.get('smoke', 'k');
+    expect(got.type).toBe('Hit');
+    expect(got.value()).toBe('v');
+  });
+});
