@@ -1,5 +1,5 @@
 export { startLocalMomento } from './local-momento.js';
-export type { LocalMomento, LocalEndpoints } from './local-momento.js';
+export type { LocalMomento, LocalEndpoints, NodeEndpointOverrides, WebEndpointOverrides } from './local-momento.js';
 export type { LocalMomentoOptions, LocalMomentoLimits } from './options.js';
 export { MOMENTO_LIMITS } from './options.js';
 export type { LocalMomentoFaults } from './faults/local-faults.js';

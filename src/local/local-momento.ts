@@ -19,14 +19,36 @@ import { unauthenticated } from './status-error.js';
 import type { MethodTable } from './transport/call.js';
 import { Dispatcher } from './transport/dispatcher.js';
 import { GrpcTransport } from './transport/grpc-transport.js';
-import { isHttp2Preface, sniffFirstBytes } from './transport/protocol-sniffer.js';
+import { handToHttp1, handToHttp2, isHttp2Preface, sniffFirstBytes } from './transport/protocol-sniffer.js';
+
+/** `endpointOverrides` for `@gomomento/sdk` (Node, gRPC). */
+export interface NodeEndpointOverrides {
+  /** `127.0.0.1:PORT`. */
+  cacheEndpoint: string;
+  /** `127.0.0.1:PORT`: one port serves every service. */
+  controlEndpoint: string;
+  /** `127.0.0.1:PORT`. */
+  tokenEndpoint: string;
+  /** Always false: the SDK would otherwise speak TLS, which the local server does not. */
+  secureConnection: false;
+}
+
+/** `endpointOverrides` for `@gomomento/sdk-web` (grpc-web), which needs the scheme and ignores `secureConnection`. */
+export interface WebEndpointOverrides {
+  /** `http://127.0.0.1:PORT`. */
+  cacheEndpoint: string;
+  /** `http://127.0.0.1:PORT`. */
+  controlEndpoint: string;
+  /** `http://127.0.0.1:PORT`. */
+  tokenEndpoint: string;
+}
 
 /** Endpoint settings (`endpointOverrides`) that point a Momento SDK at the local server. */
 export interface LocalEndpoints {
-  /** For `@gomomento/sdk` (Node, gRPC): `host:port`, plaintext. */
-  node: { cacheEndpoint: string; controlEndpoint: string; tokenEndpoint: string; secureConnection: false };
-  /** For `@gomomento/sdk-web` (grpc-web), which needs the scheme in the endpoint and ignores `secureConnection`. */
-  web: { cacheEndpoint: string; controlEndpoint: string; tokenEndpoint: string };
+  /** For `@gomomento/sdk` (Node, gRPC). */
+  node: NodeEndpointOverrides;
+  /** For `@gomomento/sdk-web` (grpc-web). */
+  web: WebEndpointOverrides;
 }
 
 /** A running local Momento server. */
@@ -137,8 +159,8 @@ export async function startLocalMomento(options: LocalMomentoOptions = {}): Prom
     socket.once('close', () => sockets.delete(socket));
     socket.on('error', () => socket.destroy());
     sniffFirstBytes(socket, (head) => {
-      if (isHttp2Preface(head)) grpcTransport.accept(socket);
-      else http.emit('connection', socket);
+      if (isHttp2Preface(head)) handToHttp2(socket, head, (s) => grpcTransport.accept(s));
+      else handToHttp1(socket, head, http);
     });
   });
   await new Promise<void>((resolve, reject) => {

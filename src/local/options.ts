@@ -7,7 +7,7 @@ export interface LocalMomentoLimits {
   topicMessageBytes: number;
   /** Largest list element or dictionary value, in bytes. Momento: 128 KB. */
   collectionElementBytes: number;
-  /** Largest item (key plus every element), in bytes. Momento: 5 MB. */
+  /** Largest item (key plus every element), in bytes. Momento: 5 MB (5,000,000 bytes; it reports 4883 KB). */
   itemBytes: number;
   /** Longest item or collection TTL, in milliseconds. Momento: 24 h. */
   maxTtlMs: number;
@@ -46,7 +46,7 @@ export interface LocalMomentoOptions {
 export const MOMENTO_LIMITS: LocalMomentoLimits = {
   topicMessageBytes: 4 * 1024,
   collectionElementBytes: 128 * 1024,
-  itemBytes: 5 * 1024 * 1024,
+  itemBytes: 5_000_000,
   maxTtlMs: 24 * 60 * 60 * 1000,
   maxTokenLifeSeconds: 60 * 60,
   maxTokenPermissions: 10,

@@ -15,4 +15,10 @@ describe('local server smoke', () => {
     expect(got.type).toBe('Hit');
     expect(got.value()).toBe('v');
   });
+
+  it('answers a plain HTTP request on the same port with a clear 404', async () => {
+    const response = await fetch(`${env.momento.url}/`);
+    expect(response.status).toBe(404);
+    expect(await response.text()).toContain('serves Momento over gRPC');
+  });
 });

@@ -41,7 +41,7 @@ export function controlHandlers(deps: ServiceDeps): Array<[string, UnaryHandler]
               cache_name,
               cache_limits: new pb._CacheLimits({
                 max_ttl_seconds: Math.floor(deps.limits.maxTtlMs / 1000),
-                max_item_size_kb: Math.floor(deps.limits.itemBytes / 1024),
+                max_item_size_kb: Math.ceil(deps.limits.itemBytes / 1024),
               }),
               topic_limits: new pb._TopicLimits({
                 max_publish_message_size_kb: Math.floor(deps.limits.topicMessageBytes / 1024),

@@ -8,7 +8,7 @@ export function isHttp2Preface(head: Buffer): boolean {
 }
 
 /**
- * Reads until the first bytes tell the protocol apart, puts them back, and hands the socket on.
+ * Reads until the first bytes tell the protocol apart, then hands the socket and those bytes on.
  * Both protocols start with `P` (PRI / POST), so it waits for a full preface or the first mismatch.
  */
 export function sniffFirstBytes(socket: Socket, route: (head: Buffer) => void): void {
@@ -20,8 +20,26 @@ export function sniffFirstBytes(socket: Socket, route: (head: Buffer) => void): 
     if (!decided) return;
     socket.off('data', onData);
     socket.pause();
-    socket.unshift(head);
     route(head);
   };
   socket.on('data', onData);
+}
+
+/**
+ * Gives a sniffed socket to an HTTP/2 server: Node's HTTP/2 session reads what is buffered in the
+ * socket before it reads from the wire, so the bytes go back in front.
+ */
+export function handToHttp2(socket: Socket, head: Buffer, accept: (socket: Socket) => void): void {
+  socket.unshift(head);
+  accept(socket);
+}
+
+/**
+ * Gives a sniffed socket to an HTTP/1.1 server. Its parser reads the wire natively and never sees
+ * bytes put back into the stream, so they are replayed as a data event once it is attached.
+ */
+export function handToHttp1(socket: Socket, head: Buffer, server: { emit(event: 'connection', socket: Socket): boolean }): void {
+  server.emit('connection', socket);
+  socket.emit('data', head);
+  socket.resume();
 }
