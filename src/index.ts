@@ -1,4 +1,35 @@
-/**
- * The version of momento-chat.
- */
-export const VERSION = '0.1.0';
+export { ChatRoom } from './chat-room.js';
+export type { ChatRoomEvents, SendOptions, HistoryPage } from './chat-room.js';
+export type { ChatRoomOptions } from './chat-room-options.js';
+export type { ChatMessage, MessageSender, SenderClaims, JsonValue } from './message.js';
+export type { RoomStatus } from './room-status.js';
+export type { Subscription } from './typed-events.js';
+export { ChatError, isChatError } from './errors.js';
+export type { ChatErrorCode } from './errors.js';
+export { ENVELOPE_VERSION, MOMENTO_TOPIC_MESSAGE_BYTES } from './envelope.js';
+export { createMessageIdGenerator } from './message-id.js';
+export type { MessageIdGenerator } from './message-id.js';
+export { clientOnlyScopes, vendClientOnlyTokens } from './token-scopes.js';
+export type {
+  ChatAuthClient,
+  ChatTokenScope,
+  ItemPermission,
+  RoomRef,
+  RoomTokenScopes,
+  RoomTokens,
+  TopicPermission,
+  VendTokensOptions,
+} from './token-scopes.js';
+export type {
+  ChatCacheClient,
+  ChatTopicClient,
+  CollectionTtlLike,
+  ListFetchResponse,
+  ListPushBackResponse,
+  MomentoErrorResponse,
+  TopicItemLike,
+  TopicPublishResponse,
+  TopicSubscribeCallbacks,
+  TopicSubscribeResponse,
+  TopicSubscriptionLike,
+} from './momento-ports.js';

@@ -1,0 +1,287 @@
+import { resolveRoomOptions, type ChatRoomOptions, type ResolvedRoomOptions } from './chat-room-options.js';
+import { decodeMessage, encodeMessage } from './envelope.js';
+import { ChatError, fromMomentoError, isChatError } from './errors.js';
+import { HistoryPager, type ListEntry } from './history-pager.js';
+import { createMessageIdGenerator, type MessageIdGenerator } from './message-id.js';
+import type { ChatMessage, JsonValue } from './message.js';
+import { MessageTimeline } from './message-timeline.js';
+import type { CollectionTtlLike, TopicItemLike, TopicSubscriptionLike } from './momento-ports.js';
+import type { RoomStatus } from './room-status.js';
+import { TypedEvents, type Subscription } from './typed-events.js';
+
+/** The events of a room, by name. Each payload is discriminated by `type`. */
+export interface ChatRoomEvents {
+  /** A message arrived live, or this client sent one. Not fired for history. */
+  message: { type: 'message'; message: ChatMessage };
+  /** The room's status changed; `error` says why when it is `failed`. */
+  status: { type: 'status'; status: RoomStatus; previous: RoomStatus; error?: ChatError };
+  /** Something went wrong that no call can report: a malformed message, a failed subscription, a listener that threw. */
+  error: { type: 'error'; error: ChatError };
+}
+
+/** Options of {@link ChatRoom.send}. */
+export interface SendOptions {
+  /** A plain JSON object sent with the message. */
+  metadata?: { [key: string]: JsonValue };
+}
+
+/** A page of older messages. */
+export interface HistoryPage {
+  /** The messages this page added, oldest first. */
+  messages: ChatMessage[];
+  /** False once the oldest message the history keeps has been loaded. */
+  hasMore: boolean;
+}
+
+type Entry = ListEntry<ChatMessage | ChatError>;
+
+// Publishing after a stored write is retried, with the same id, so a transient failure leaves no gap live.
+const PUBLISH_ATTEMPTS = 3;
+const FINAL_MOMENTO_CODES = new Set(['PERMISSION_ERROR', 'AUTHENTICATION_ERROR', 'NOT_FOUND_ERROR', 'LIMIT_EXCEEDED_ERROR', 'INVALID_ARGUMENT_ERROR']);
+
+/** A CollectionTtl by its shape, so the library needs no runtime import of sdk-core. */
+const collectionTtl = (seconds: number): CollectionTtlLike => ({
+  ttlSeconds: () => seconds,
+  ttlMilliseconds: () => seconds * 1000,
+  refreshTtl: () => true,
+});
+
+/**
+ * A chat room over Momento: history in a cache list named after the room, live delivery on a topic of
+ * the same name. This is client-only mode: clients write the list and publish to the topic themselves.
+ *
+ * @example
+ * ```ts
+ * const room = new ChatRoom({ cacheClient, topicClient, cacheName: 'chat', roomId: 'lobby', sender: { displayName: 'Ann' } });
+ * room.on('message', ({ message }) => console.log(`${message.sender.claims.displayName}: ${message.text}`));
+ * await room.join();
+ * await room.send('hello');
+ * ```
+ */
+export class ChatRoom {
+  private readonly options: ResolvedRoomOptions;
+  private readonly events: TypedEvents<ChatRoomEvents>;
+  private readonly timeline = new MessageTimeline();
+  private readonly pager: HistoryPager<ChatMessage | ChatError>;
+  private readonly nextId: MessageIdGenerator;
+  private currentStatus: RoomStatus = 'initialized';
+  private subscription: TopicSubscriptionLike | undefined;
+  private live: LiveBox | undefined;
+
+  /**
+   * @param options clients, cache, room and tuning; see {@link ChatRoomOptions}.
+   * @throws ChatError INVALID_ARGUMENT when an option is out of range.
+   */
+  constructor(options: ChatRoomOptions) {
+    this.options = resolveRoomOptions(options);
+    this.nextId = this.options.generateId ?? createMessageIdGenerator(this.options.now);
+    this.events = new TypedEvents<ChatRoomEvents>((error) =>
+      this.emitError(new ChatError('INVALID_ARGUMENT', 'unable to deliver an event; a listener threw', { cause: error })),
+    );
+    this.pager = new HistoryPager((start, end) => this.readHistory(start, end), this.options.pageSize);
+  }
+
+  /** The room id. */
+  get roomId(): string {
+    return this.options.roomId;
+  }
+
+  /** Where the room is in its life. */
+  get status(): RoomStatus {
+    return this.currentStatus;
+  }
+
+  /** Every loaded message, oldest first, each once: history in the list's order, then live messages. */
+  get messages(): readonly ChatMessage[] {
+    return this.timeline.messages;
+  }
+
+  /** False once the oldest message the history keeps has been loaded. */
+  get hasMoreHistory(): boolean {
+    return this.pager.hasMore;
+  }
+
+  /**
+   * Listens to an event.
+   * @param event `message`, `status` or `error`.
+   * @param listener called with the event's payload.
+   * @returns a handle whose `unsubscribe()` stops the listener.
+   */
+  on<K extends keyof ChatRoomEvents>(event: K, listener: (payload: ChatRoomEvents[K]) => void): Subscription {
+    return this.events.on(event, listener);
+  }
+
+  /**
+   * Joins: subscribes to the room's topic first, then loads the newest page of history and merges the two
+   * by message id, so a message sent at any moment around the join is seen exactly once, in order.
+   * @returns the loaded messages, oldest first.
+   * @throws ChatError with the code of what failed (PERMISSION_DENIED, CACHE_NOT_FOUND…); the room is then `failed`.
+   */
+  async join(): Promise<readonly ChatMessage[]> {
+    if (this.currentStatus === 'joining' || this.currentStatus === 'joined') {
+      throw new ChatError('INVALID_ARGUMENT', `unable to join; the room is already ${this.currentStatus}`);
+    }
+    this.setStatus('joining');
+    const box: LiveBox = { buffer: [], deliver: undefined, fail: (error) => (box.failure ??= error) };
+    this.live = box;
+    try {
+      const subscribed = await this.options.topicClient.subscribe(this.options.cacheName, this.options.roomId, liveCallbacks(box));
+      if (subscribed.type === 'Error') throw fromMomentoError(`subscribe to room ${this.options.roomId}`, subscribed);
+      this.subscription = subscribed;
+      if (this.live !== box) throw new ChatError('NOT_JOINED', 'unable to join; the room was left while joining');
+      const newest = await this.pager.loadNewest();
+      this.timeline.mergeHistory(this.readable(newest), 'back');
+      if (box.failure) throw box.failure;
+      box.deliver = (item) => this.receive(item, true);
+      box.fail = (error) => this.failLive(error);
+      for (const item of box.buffer.splice(0)) this.receive(item, false);
+      this.setStatus('joined');
+      return this.timeline.messages;
+    } catch (error) {
+      const chatError = isChatError(error) ? error : new ChatError('MOMENTO_ERROR', 'unable to join; the client threw', { cause: error });
+      this.teardown();
+      this.setStatus('failed', chatError);
+      throw chatError;
+    }
+  }
+
+  /**
+   * Sends a message: checks and encodes it before any network call, writes it to the history (trimmed
+   * to `historyLength`, TTL refreshed), then publishes it. Writing first means a message is never live
+   * but missing from the history a joiner reads.
+   * @param text the text; not empty.
+   * @param options `metadata`, a plain JSON object.
+   * @returns the stored message.
+   * @throws ChatError INVALID_ARGUMENT, MESSAGE_TOO_LARGE or NOT_JOINED before anything is written; a
+   * Momento error code when the write fails (nothing is stored); DELIVERY_FAILED when it was stored but
+   * could not be published.
+   */
+  async send(text: string, options: SendOptions = {}): Promise<ChatMessage> {
+    const timestamp = this.options.now();
+    const id = this.nextId();
+    const claims = this.options.sender;
+    const { encoded, message } = encodeMessage({ id, text, timestamp, claims, metadata: options.metadata }, this.options.maxMessageBytes);
+    this.requireJoined('send');
+    const { cacheClient, topicClient, cacheName, roomId } = this.options;
+    const stored = await cacheClient.listPushBack(cacheName, roomId, encoded, {
+      truncateFrontToSize: this.options.historyLength,
+      ttl: collectionTtl(this.options.historyTtlSeconds),
+    });
+    if (stored.type === 'Error') throw fromMomentoError('send', stored);
+    if (this.currentStatus === 'joined') this.accept(message, true);
+
+    let failure: ChatError | undefined;
+    for (let attempt = 0; attempt < PUBLISH_ATTEMPTS; attempt++) {
+      const published = await topicClient.publish(cacheName, roomId, encoded);
+      if (published.type !== 'Error') return message;
+      failure = fromMomentoError('publish', published);
+      if (FINAL_MOMENTO_CODES.has(published.errorCode())) break;
+    }
+    throw new ChatError('DELIVERY_FAILED', `unable to deliver message ${id} live; it is stored in the history (${failure?.message})`, {
+      cause: failure,
+      momentoErrorCode: failure?.momentoErrorCode,
+    });
+  }
+
+  /**
+   * Loads the page of history before the oldest loaded message. Each message comes once and in order,
+   * even while others send and the history's front is trimmed.
+   * @returns the messages added, oldest first, and whether older ones remain.
+   * @throws ChatError NOT_JOINED, or the code of a failed read.
+   */
+  async loadOlder(): Promise<HistoryPage> {
+    this.requireJoined('load older messages');
+    const page = await this.pager.loadOlder();
+    const added = this.timeline.mergeHistory(this.readable(page.older), 'front');
+    return { messages: added, hasMore: page.hasMore };
+  }
+
+  /**
+   * Leaves: unsubscribes, drops every listener and loaded message. The room can then be garbage
+   * collected, or joined again (with new listeners).
+   */
+  async leave(): Promise<void> {
+    if (this.currentStatus === 'left') return;
+    this.teardown();
+    this.setStatus('left');
+    this.events.clear();
+  }
+
+  private teardown(): void {
+    this.subscription?.unsubscribe();
+    this.subscription = undefined;
+    // The SDK may keep the callbacks of an ended subscription; emptying the box lets the room go.
+    if (this.live) Object.assign(this.live, { buffer: [], deliver: undefined, fail: undefined });
+    this.live = undefined;
+    this.timeline.clear();
+    this.pager.reset();
+  }
+
+  private async readHistory(start: number, end: number | undefined): Promise<Entry[] | undefined> {
+    const fetched = await this.options.cacheClient.listFetch(this.options.cacheName, this.options.roomId, { startIndex: start, endIndex: end });
+    if (fetched.type === 'Error') throw fromMomentoError(`read the history of room ${this.options.roomId}`, fetched);
+    if (fetched.type === 'Miss') return undefined;
+    return fetched.valueListString().map((raw) => {
+      const value = decodeMessage(raw);
+      return { key: isChatError(value) ? `raw:${raw}` : value.id, value };
+    });
+  }
+
+  /** The messages of history entries, reporting each unreadable one. */
+  private readable(entries: Entry[]): ChatMessage[] {
+    const messages: ChatMessage[] = [];
+    for (const { value } of entries) {
+      if (isChatError(value)) this.emitError(value);
+      else messages.push(value);
+    }
+    return messages;
+  }
+
+  private receive(item: TopicItemLike, announce: boolean): void {
+    const raw = item.value();
+    const decoded = decodeMessage(typeof raw === 'string' ? raw : new TextDecoder().decode(raw), item.tokenId() || undefined);
+    if (isChatError(decoded)) return this.emitError(decoded);
+    this.accept(decoded, announce);
+  }
+
+  private accept(message: ChatMessage, announce: boolean): void {
+    this.pager.see(message.id);
+    if (this.timeline.addLive(message) && announce) this.events.emit('message', { type: 'message', message });
+  }
+
+  private failLive(error: ChatError): void {
+    this.teardown();
+    this.emitError(error);
+    this.setStatus('failed', error);
+  }
+
+  private requireJoined(operation: string): void {
+    if (this.currentStatus !== 'joined') throw new ChatError('NOT_JOINED', `unable to ${operation}; the room is ${this.currentStatus}, join it first`);
+  }
+
+  private emitError(error: ChatError): void {
+    this.events.emit('error', { type: 'error', error });
+  }
+
+  private setStatus(status: RoomStatus, error?: ChatError): void {
+    const previous = this.currentStatus;
+    this.currentStatus = status;
+    this.events.emit('status', error ? { type: 'status', status, previous, error } : { type: 'status', status, previous });
+  }
+}
+
+/** What the subscription's callbacks reach: a box the room empties when it leaves. */
+interface LiveBox {
+  buffer: TopicItemLike[];
+  deliver: ((item: TopicItemLike) => void) | undefined;
+  fail: ((error: ChatError) => void) | undefined;
+  /** A subscription error that came while joining. */
+  failure?: ChatError;
+}
+
+function liveCallbacks(box: LiveBox) {
+  return {
+    onItem: (item: TopicItemLike) => (box.deliver ? box.deliver(item) : box.buffer.push(item)),
+    onError: (error: Parameters<typeof fromMomentoError>[1]) => box.fail?.(fromMomentoError('stay subscribed', error)),
+  };
+}

@@ -1,0 +1,123 @@
+import { ChatError } from './errors.js';
+import { isMessageId } from './message-id.js';
+import type { ChatMessage, JsonValue, SenderClaims } from './message.js';
+
+/** The version of the envelope this release writes. Readers reject other versions as malformed. */
+export const ENVELOPE_VERSION = 1;
+
+/** Momento's hard limit on a topic message, which every message must fit. */
+export const MOMENTO_TOPIC_MESSAGE_BYTES = 4096;
+
+const MAX_CLAIM_LENGTH = 256;
+const MAX_METADATA_DEPTH = 16;
+
+/**
+ * The wire form: short keys, since every byte counts against the 4 KB topic limit.
+ * `{"v":1,"id":"…","text":"…","ts":1700000000000,"from":{"name":"Ann","uid":"u1"},"meta":{…}}`
+ */
+interface EnvelopeV1 {
+  v: 1;
+  id: string;
+  text: string;
+  ts: number;
+  from?: { name?: string; uid?: string };
+  meta?: { [key: string]: JsonValue };
+}
+
+const utf8 = new TextEncoder();
+
+/** The size in bytes of a string once UTF-8 encoded, as Momento counts it. */
+export const byteLength = (value: string): number => utf8.encode(value).length;
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+function isJson(value: unknown, depth: number): boolean {
+  if (depth > MAX_METADATA_DEPTH) return false;
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (Array.isArray(value)) return value.every((v) => isJson(v, depth + 1));
+  return isPlainObject(value) && Object.values(value).every((v) => isJson(v, depth + 1));
+}
+
+function checkClaims(claims: SenderClaims): void {
+  for (const [name, value] of Object.entries(claims)) {
+    if (value === undefined) continue;
+    if (typeof value !== 'string' || value.length > MAX_CLAIM_LENGTH) {
+      throw new ChatError('INVALID_ARGUMENT', `unable to send; sender.${name} must be a string of at most ${MAX_CLAIM_LENGTH} characters`);
+    }
+  }
+}
+
+/**
+ * Checks an outgoing message and encodes it, before any network call.
+ * @returns the wire form and the message as readers will see it (without a verified sender).
+ * @throws ChatError INVALID_ARGUMENT for empty text, bad claims or metadata; MESSAGE_TOO_LARGE above `maxBytes`.
+ */
+export function encodeMessage(
+  message: { id: string; text: string; timestamp: number; claims: SenderClaims; metadata?: unknown },
+  maxBytes: number,
+): { encoded: string; message: ChatMessage } {
+  if (typeof message.text !== 'string' || message.text.trim() === '') {
+    throw new ChatError('INVALID_ARGUMENT', 'unable to send; the text is empty');
+  }
+  if (message.metadata !== undefined && !(isPlainObject(message.metadata) && isJson(message.metadata, 0))) {
+    throw new ChatError('INVALID_ARGUMENT', 'unable to send; metadata must be a plain JSON object (finite numbers, no functions, no cycles)');
+  }
+  checkClaims(message.claims);
+  const envelope: EnvelopeV1 = { v: ENVELOPE_VERSION, id: message.id, text: message.text, ts: message.timestamp };
+  const from: EnvelopeV1['from'] = {};
+  if (message.claims.displayName !== undefined) from.name = message.claims.displayName;
+  if (message.claims.userId !== undefined) from.uid = message.claims.userId;
+  if (Object.keys(from).length > 0) envelope.from = from;
+  if (message.metadata !== undefined) envelope.meta = message.metadata as EnvelopeV1['meta'];
+  const encoded = JSON.stringify(envelope);
+  const size = byteLength(encoded);
+  if (size > maxBytes) {
+    throw new ChatError('MESSAGE_TOO_LARGE', `unable to send; the message is ${size} bytes encoded and the limit is ${maxBytes}; shorten the text or metadata`);
+  }
+  const claims: SenderClaims = {};
+  if (from.name !== undefined) claims.displayName = from.name;
+  if (from.uid !== undefined) claims.userId = from.uid;
+  const decoded: ChatMessage = { id: message.id, text: message.text, timestamp: message.timestamp, sender: { claims } };
+  return { encoded, message: envelope.meta === undefined ? decoded : { ...decoded, metadata: envelope.meta } };
+}
+
+const malformed = (reason: string): ChatError => new ChatError('MALFORMED_MESSAGE', `unable to read a message; ${reason}`);
+
+/**
+ * Reads an envelope from history or from the topic.
+ * @param raw the stored or published string.
+ * @param tokenId the publisher's tokenId from Momento, for live items.
+ * @returns the message, or a MALFORMED_MESSAGE error (returned, not thrown: one bad entry must not stop the others).
+ */
+export function decodeMessage(raw: string, tokenId?: string): ChatMessage | ChatError {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    return malformed('it is not JSON');
+  }
+  if (!isPlainObject(parsed)) return malformed('it is not a JSON object');
+  const e = parsed as Partial<EnvelopeV1> & Record<string, unknown>;
+  if (e.v !== ENVELOPE_VERSION) return malformed(`its version is ${JSON.stringify(e.v)}, not ${ENVELOPE_VERSION}`);
+  if (!isMessageId(e.id)) return malformed('it has no valid id');
+  if (typeof e.text !== 'string') return malformed('it has no text');
+  if (typeof e.ts !== 'number' || !Number.isFinite(e.ts)) return malformed('it has no timestamp');
+  if (e.from !== undefined && !isPlainObject(e.from)) return malformed('its sender is not an object');
+  if (e.meta !== undefined && !(isPlainObject(e.meta) && isJson(e.meta, 0))) return malformed('its metadata is not a JSON object');
+  const claims: SenderClaims = {};
+  if (typeof e.from?.name === 'string') claims.displayName = e.from.name;
+  if (typeof e.from?.uid === 'string') claims.userId = e.from.uid;
+  const message: { -readonly [K in keyof ChatMessage]: ChatMessage[K] } = {
+    id: e.id,
+    text: e.text,
+    timestamp: e.ts,
+    sender: tokenId ? { claims, tokenId } : { claims },
+  };
+  if (e.meta !== undefined) message.metadata = e.meta;
+  return message;
+}

@@ -1,0 +1,89 @@
+import type { MomentoErrorResponse } from './momento-ports.js';
+
+/**
+ * Every code a {@link ChatError} carries. Stable strings: match on them, never on messages.
+ *
+ * | code | when |
+ * |---|---|
+ * | `INVALID_ARGUMENT` | bad options, empty text, metadata that is not a plain JSON object |
+ * | `MESSAGE_TOO_LARGE` | the encoded message exceeds the room's limit (at most Momento's 4 KB topic limit) |
+ * | `NOT_JOINED` | `send` or `loadOlder` before `join()` resolved, or after `leave()` |
+ * | `PERMISSION_DENIED` | the token does not allow the call (Momento `PERMISSION_ERROR`) |
+ * | `AUTHENTICATION_FAILED` | the token is unknown or expired (Momento `AUTHENTICATION_ERROR`) |
+ * | `CACHE_NOT_FOUND` | the cache does not exist (Momento `NOT_FOUND_ERROR`) |
+ * | `LIMIT_EXCEEDED` | a Momento limit was hit (Momento `LIMIT_EXCEEDED_ERROR`) |
+ * | `MOMENTO_ERROR` | any other Momento error; `momentoErrorCode` says which |
+ * | `DELIVERY_FAILED` | the message was stored in history but could not be published live |
+ * | `MALFORMED_MESSAGE` | an entry of the history or an item on the topic is not a momento-chat message |
+ */
+export type ChatErrorCode =
+  | 'INVALID_ARGUMENT'
+  | 'MESSAGE_TOO_LARGE'
+  | 'NOT_JOINED'
+  | 'PERMISSION_DENIED'
+  | 'AUTHENTICATION_FAILED'
+  | 'CACHE_NOT_FOUND'
+  | 'LIMIT_EXCEEDED'
+  | 'MOMENTO_ERROR'
+  | 'DELIVERY_FAILED'
+  | 'MALFORMED_MESSAGE';
+
+const BRAND = Symbol.for('momento-chat.ChatError');
+
+/**
+ * The one error type of momento-chat. `code` is stable; `cause` holds the underlying error (for
+ * Momento errors, the SDK's error object) and `momentoErrorCode` the Momento code, when there is one.
+ */
+export class ChatError extends Error {
+  override name = 'ChatError';
+  /** What went wrong, as a stable string. */
+  readonly code: ChatErrorCode;
+  /** The `MomentoErrorCode` behind the error, when Momento answered with one. */
+  readonly momentoErrorCode?: string;
+
+  /**
+   * @param code what went wrong.
+   * @param message lowercase, "unable to <operation>; <reason>".
+   * @param options `cause` (the underlying error) and `momentoErrorCode`.
+   */
+  constructor(code: ChatErrorCode, message: string, options: { cause?: unknown; momentoErrorCode?: string } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    if (options.momentoErrorCode !== undefined) this.momentoErrorCode = options.momentoErrorCode;
+    Object.defineProperty(this, BRAND, { value: true });
+  }
+}
+
+/**
+ * Whether a value is a {@link ChatError}, even one thrown by another copy of momento-chat.
+ * @param value anything caught.
+ * @returns true for a ChatError.
+ * @example
+ * ```ts
+ * try {
+ *   await room.send('');
+ * } catch (error) {
+ *   if (isChatError(error) && error.code === 'INVALID_ARGUMENT') console.log(error.message);
+ * }
+ * ```
+ */
+export function isChatError(value: unknown): value is ChatError {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+}
+
+const CODE_OF_MOMENTO: Record<string, ChatErrorCode> = {
+  PERMISSION_ERROR: 'PERMISSION_DENIED',
+  AUTHENTICATION_ERROR: 'AUTHENTICATION_FAILED',
+  NOT_FOUND_ERROR: 'CACHE_NOT_FOUND',
+  CACHE_NOT_FOUND_ERROR: 'CACHE_NOT_FOUND',
+  LIMIT_EXCEEDED_ERROR: 'LIMIT_EXCEEDED',
+};
+
+/** Turns a Momento error response into a ChatError, so no raw response escapes. */
+export function fromMomentoError(operation: string, response: MomentoErrorResponse): ChatError {
+  const momentoErrorCode = response.errorCode();
+  return new ChatError(CODE_OF_MOMENTO[momentoErrorCode] ?? 'MOMENTO_ERROR', `unable to ${operation}; ${response.message()}`, {
+    cause: response.innerException(),
+    momentoErrorCode,
+  });
+}

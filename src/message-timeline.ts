@@ -1,0 +1,74 @@
+import type { ChatMessage } from './message.js';
+
+/**
+ * The ordered, de-duplicated messages a room has loaded. History runs keep the list's order (the
+ * order Momento applied the writes, which is canonical). A live message goes at the end, but among
+ * the live messages not yet seen in history it is placed by id, so two writers whose publishes cross
+ * still show in the order they wrote.
+ */
+export class MessageTimeline {
+  private entries: ChatMessage[] = [];
+  private readonly ids = new Set<string>();
+  // Live messages that no history run has placed yet; only these may be reordered by id.
+  private readonly unsettled = new Set<string>();
+
+  get messages(): readonly ChatMessage[] {
+    return this.entries;
+  }
+
+  has(id: string): boolean {
+    return this.ids.has(id);
+  }
+
+  /** @returns false when the message was already there. */
+  addLive(message: ChatMessage): boolean {
+    if (this.ids.has(message.id)) return false;
+    let at = this.entries.length;
+    while (at > 0 && this.unsettled.has(this.entries[at - 1]!.id) && this.entries[at - 1]!.id > message.id) at--;
+    this.entries.splice(at, 0, message);
+    this.ids.add(message.id);
+    this.unsettled.add(message.id);
+    return true;
+  }
+
+  /**
+   * Merges a contiguous run of history (list order). An unknown message goes just before the next
+   * known one of the run, or after the last known one; a run with no known message goes at the front
+   * (an older page) or the back (the first page).
+   * @returns the messages it added, in order.
+   */
+  mergeHistory(run: readonly ChatMessage[], withoutOverlap: 'front' | 'back'): ChatMessage[] {
+    const added: ChatMessage[] = [];
+    let pending: ChatMessage[] = [];
+    let lastKnownIndex = -1;
+    for (const message of run) {
+      if (!this.ids.has(message.id)) {
+        pending.push(message);
+        continue;
+      }
+      this.unsettled.delete(message.id);
+      const at = this.entries.findIndex((m) => m.id === message.id);
+      this.insert(at, pending, added);
+      lastKnownIndex = at + pending.length;
+      pending = [];
+    }
+    if (pending.length > 0) {
+      const at = lastKnownIndex >= 0 ? lastKnownIndex + 1 : withoutOverlap === 'front' ? 0 : this.entries.length;
+      this.insert(at, pending, added);
+    }
+    return added;
+  }
+
+  clear(): void {
+    this.entries = [];
+    this.ids.clear();
+    this.unsettled.clear();
+  }
+
+  private insert(at: number, messages: ChatMessage[], added: ChatMessage[]): void {
+    if (messages.length === 0) return;
+    this.entries.splice(at, 0, ...messages);
+    for (const m of messages) this.ids.add(m.id);
+    added.push(...messages);
+  }
+}

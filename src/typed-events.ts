@@ -1,0 +1,42 @@
+/** What `on()` returns. Calling `unsubscribe()` more than once is harmless. */
+export interface Subscription {
+  /** Stops this listener. */
+  unsubscribe(): void;
+}
+
+/**
+ * A small typed emitter over one events map. A listener that throws is reported through `onListenerError`
+ * and never stops delivery to the others.
+ */
+export class TypedEvents<Events extends object> {
+  private listeners = new Map<keyof Events, Set<(payload: never) => void>>();
+
+  constructor(private readonly onListenerError: (error: unknown, event: keyof Events) => void) {}
+
+  on<K extends keyof Events>(event: K, listener: (payload: Events[K]) => void): Subscription {
+    let set = this.listeners.get(event);
+    if (!set) {
+      set = new Set();
+      this.listeners.set(event, set);
+    }
+    const entry = listener as (payload: never) => void;
+    set.add(entry);
+    return { unsubscribe: () => void this.listeners.get(event)?.delete(entry) };
+  }
+
+  emit<K extends keyof Events>(event: K, payload: Events[K]): void {
+    const set = this.listeners.get(event);
+    if (!set) return;
+    for (const listener of [...set]) {
+      try {
+        (listener as (payload: Events[K]) => void)(payload);
+      } catch (error) {
+        this.onListenerError(error, event);
+      }
+    }
+  }
+
+  clear(): void {
+    this.listeners = new Map();
+  }
+}
