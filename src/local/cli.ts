@@ -40,7 +40,7 @@ Node (@gomomento/sdk):
   })
   or, with no key at all: CredentialProvider.forMomentoLocal({ hostname: '${momento.host}', port: ${momento.port} })
 
-Browser (@gomomento/sdk-web) endpoint overrides:
+Browser (@gomomento/sdk-web) endpoint overrides, for when grpc-web is served (a later release):
   { cacheEndpoint: '${momento.url}', controlEndpoint: '${momento.url}', tokenEndpoint: '${momento.url}' }
 
 Disposable tokens from this server need the same endpoint overrides. Ctrl-C stops it.`);

@@ -47,7 +47,7 @@ export interface WebEndpointOverrides {
 export interface LocalEndpoints {
   /** For `@gomomento/sdk` (Node, gRPC). */
   node: NodeEndpointOverrides;
-  /** For `@gomomento/sdk-web` (grpc-web). */
+  /** For `@gomomento/sdk-web` (grpc-web), which a later release serves; today the port answers HTTP/1.1 with a 404. */
   web: WebEndpointOverrides;
 }
 
@@ -163,10 +163,17 @@ export async function startLocalMomento(options: LocalMomentoOptions = {}): Prom
       else handToHttp1(socket, head, http);
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    listener.once('error', reject);
-    listener.listen(resolved.port, HOST, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      listener.once('error', reject);
+      listener.listen(resolved.port, HOST, () => resolve());
+    });
+  } catch (error) {
+    // The heartbeat timer already runs; without this a failed start (port taken) would leave it beating forever.
+    topics.close();
+    grpcTransport.close();
+    throw error;
+  }
   const port = (listener.address() as { port: number }).port;
   address = `${HOST}:${port}`;
 

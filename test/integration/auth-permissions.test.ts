@@ -12,13 +12,10 @@ import {
   type PermissionScope,
 } from '@gomomento/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authClientFor, cacheClientFor, startWithClients, topicClientFor, vendToken } from './support/clients.js';
-
-/** `'Hit'`, `'Success'`… for a success, `'Error:<MomentoErrorCode>'` for an error, so a failing cell reads plainly. */
-function outcome(response: { type: string; toString(): string }): string {
-  if (response.type !== 'Error') return response.type;
-  return `Error:${(response as unknown as { errorCode(): MomentoErrorCode }).errorCode()}`;
-}
+import { authClientFor, cacheClientFor, topicClientFor } from './support/clients.js';
+import { useLocalServer } from './support/local-server.js';
+import { outcome } from './support/outcomes.js';
+import { vendToken } from './support/tokens.js';
 
 const DENIED = `Error:${MomentoErrorCode.PERMISSION_ERROR}`;
 
@@ -143,7 +140,7 @@ async function topicCall(topics: TopicClient, op: 'publish' | 'subscribe', cache
 }
 
 describe('disposable-token permissions through the real SDK', () => {
-  let env: Awaited<ReturnType<typeof startWithClients>>;
+  const env = useLocalServer({ caches: [CACHE, OTHER_CACHE] });
   const cacheClients = new Map<string, CacheClient>();
   const tokens = new Map<string, string>();
 
@@ -171,7 +168,6 @@ describe('disposable-token permissions through the real SDK', () => {
   }
 
   beforeAll(async () => {
-    env = await startWithClients({ caches: [CACHE, OTHER_CACHE] });
     for (const cache of [CACHE, OTHER_CACHE]) {
       for (const family of ['scalar', 'list'] as const) {
         for (const key of Object.values(keysOf(family))) {
@@ -181,9 +177,8 @@ describe('disposable-token permissions through the real SDK', () => {
       }
     }
   });
-  afterAll(async () => {
+  afterAll(() => {
     for (const client of cacheClients.values()) client.close();
-    await env?.stop();
   });
 
   describe('cache roles × selectors', () => {

@@ -11,14 +11,11 @@ import {
   type PermissionScope,
 } from '@gomomento/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalMomento } from '../../src/local/index.js';
-import { authClientFor, cacheClientFor, manualClock, startWithClients, topicClientFor, vendToken, waitFor } from './support/clients.js';
-
-/** `'Hit'`, `'Success'`… for a success, `'Error:<MomentoErrorCode>'` for an error. */
-function outcome(response: { type: string; toString(): string }): string {
-  if (response.type !== 'Error') return response.type;
-  return `Error:${(response as unknown as { errorCode(): MomentoErrorCode }).errorCode()}`;
-}
+import { authClientFor, cacheClientFor, topicClientFor } from './support/clients.js';
+import { useLocalServer } from './support/local-server.js';
+import { outcome } from './support/outcomes.js';
+import { manualClock, waitFor } from './support/time.js';
+import { decodedKey, encodedKey, vendToken } from './support/tokens.js';
 
 const INVALID = `Error:${MomentoErrorCode.INVALID_ARGUMENT_ERROR}`;
 const UNAUTHENTICATED = `Error:${MomentoErrorCode.AUTHENTICATION_ERROR}`;
@@ -26,15 +23,6 @@ const DENIED = `Error:${MomentoErrorCode.PERMISSION_ERROR}`;
 
 const CACHE = 'tokens';
 const TOPIC = 'room';
-
-/** A key in the form the SDK decodes (base64 of `{endpoint, api_key}`) carrying any api_key. */
-function encodedKey(momento: LocalMomento, apiKey: string): string {
-  return Buffer.from(JSON.stringify({ endpoint: momento.address, api_key: apiKey })).toString('base64');
-}
-
-function decodedKey(token: string): { endpoint?: unknown; api_key?: unknown } {
-  return JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as { endpoint?: unknown; api_key?: unknown };
-}
 
 const everything: PermissionScope = {
   permissions: [
@@ -46,7 +34,8 @@ const everything: PermissionScope = {
 describe('disposable tokens through the real AuthClient', () => {
   const clock = manualClock();
   const start = clock.now();
-  let env: Awaited<ReturnType<typeof startWithClients>>;
+  // A short heartbeat: live subscriptions notice a token that ran out on the next tick.
+  const env = useLocalServer({ now: clock.now, caches: [CACHE], heartbeatIntervalMs: 20 });
   const cacheClients: CacheClient[] = [];
   const unsubscribers: Array<() => void> = [];
 
@@ -70,18 +59,15 @@ describe('disposable tokens through the real AuthClient', () => {
   }
 
   beforeAll(async () => {
-    // A short heartbeat: live subscriptions notice a token that ran out on the next tick.
-    env = await startWithClients({ now: clock.now, caches: [CACHE], heartbeatIntervalMs: 20 });
     for (const key of ['mine', 'not-mine']) {
       // A long TTL: tests move the clock on by minutes.
       const seeded = await env.clients.cache.set(CACHE, key, `value of ${key}`, { ttl: 6 * 60 * 60 });
       if (seeded.type !== 'Success') throw new Error(seeded.toString());
     }
   });
-  afterAll(async () => {
+  afterAll(() => {
     for (const unsubscribe of unsubscribers) unsubscribe();
     for (const client of cacheClients) client.close();
-    await env?.stop();
   });
 
   describe('generation rules', () => {
@@ -287,11 +273,7 @@ describe('disposable tokens through the real AuthClient', () => {
 });
 
 describe('a lowered limits.maxTokenLifeSeconds', () => {
-  let env: Awaited<ReturnType<typeof startWithClients>>;
-  beforeAll(async () => {
-    env = await startWithClients({ limits: { maxTokenLifeSeconds: 60 }, caches: [CACHE] });
-  });
-  afterAll(() => env?.stop());
+  const env = useLocalServer({ limits: { maxTokenLifeSeconds: 60 }, caches: [CACHE] });
 
   it.each([
     { seconds: 60, expected: 'Success' },

@@ -1,26 +1,19 @@
 import { CacheClient, ItemType, MomentoErrorCode } from '@gomomento/sdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorCodeOf, startWithClients } from './support/clients.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cacheReads } from './support/cache-reads.js';
+import { useLocalServer } from './support/local-server.js';
+import { errorCodeOf } from './support/outcomes.js';
 
 const CACHE = 'dictionaries';
 
 describe('cache dictionaries through the real SDK', () => {
-  let env: Awaited<ReturnType<typeof startWithClients>>;
+  const env = useLocalServer();
   let cache: CacheClient;
-
   beforeAll(async () => {
-    env = await startWithClients();
     cache = env.clients.cache;
     expect((await cache.createCache(CACHE)).type).toBe('Success');
   });
-  afterAll(() => env.stop());
-
-  /** The whole dictionary, or undefined on a Miss. */
-  const fetchAll = async (dictionary: string): Promise<Record<string, string> | undefined> => {
-    const fetched = await cache.dictionaryFetch(CACHE, dictionary);
-    if (fetched.type === 'Error') throw new Error(fetched.toString());
-    return fetched.type === 'Hit' ? fetched.valueRecord() : undefined;
-  };
+  const { dictionaryOf } = cacheReads(() => cache, CACHE);
 
   it('dictionarySetField creates the dictionary and dictionaryGetField reads the field back', async () => {
     expect((await cache.dictionarySetField(CACHE, 'one', 'name', 'ada')).type).toBe('Success');
@@ -32,7 +25,7 @@ describe('cache dictionaries through the real SDK', () => {
   it('dictionarySetField overwrites an existing field and keeps the others', async () => {
     await cache.dictionarySetFields(CACHE, 'overwrite', { a: '1', b: '2' });
     await cache.dictionarySetField(CACHE, 'overwrite', 'a', 'one');
-    expect(await fetchAll('overwrite')).toEqual({ a: 'one', b: '2' });
+    expect(await dictionaryOf('overwrite')).toEqual({ a: 'one', b: '2' });
   });
 
   it('dictionaryGetField misses an absent dictionary and an absent field', async () => {
@@ -45,7 +38,7 @@ describe('cache dictionaries through the real SDK', () => {
     expect((await cache.dictionarySetFields(CACHE, 'many', { a: '1', b: '2' })).type).toBe('Success');
     expect((await cache.dictionarySetFields(CACHE, 'many', new Map([['c', '3']]))).type).toBe('Success');
     expect((await cache.dictionarySetFields(CACHE, 'many', [['d', '4'], ['a', 'A']])).type).toBe('Success');
-    expect(await fetchAll('many')).toEqual({ a: 'A', b: '2', c: '3', d: '4' });
+    expect(await dictionaryOf('many')).toEqual({ a: 'A', b: '2', c: '3', d: '4' });
   });
 
   it('setting no fields creates no dictionary', async () => {
@@ -67,7 +60,7 @@ describe('cache dictionaries through the real SDK', () => {
   it('dictionaryFetch returns every field, and misses an absent dictionary', async () => {
     expect((await cache.dictionaryFetch(CACHE, 'fetch-absent')).type).toBe('Miss');
     await cache.dictionarySetFields(CACHE, 'fetch', { x: '1', y: '2', z: '3' });
-    expect(await fetchAll('fetch')).toEqual({ x: '1', y: '2', z: '3' });
+    expect(await dictionaryOf('fetch')).toEqual({ x: '1', y: '2', z: '3' });
   });
 
   it('keeps binary fields and values byte for byte', async () => {
@@ -93,7 +86,7 @@ describe('cache dictionaries through the real SDK', () => {
     it('adds to a field that was set as an integer string, leaving other fields alone', async () => {
       await cache.dictionarySetFields(CACHE, 'counters-2', { n: '10', label: 'x' });
       expect((await cache.dictionaryIncrement(CACHE, 'counters-2', 'n', 5)).value()).toBe(15);
-      expect(await fetchAll('counters-2')).toEqual({ n: '15', label: 'x' });
+      expect(await dictionaryOf('counters-2')).toEqual({ n: '15', label: 'x' });
     });
 
     it('refuses a field that is not an integer with FAILED_PRECONDITION and leaves it alone', async () => {
@@ -118,7 +111,7 @@ describe('cache dictionaries through the real SDK', () => {
       await cache.dictionarySetFields(CACHE, 'remove', { a: '1', b: '2', c: '3', d: '4' });
       expect((await cache.dictionaryRemoveField(CACHE, 'remove', 'a')).type).toBe('Success');
       expect((await cache.dictionaryRemoveFields(CACHE, 'remove', ['b', 'missing'])).type).toBe('Success');
-      expect(await fetchAll('remove')).toEqual({ c: '3', d: '4' });
+      expect(await dictionaryOf('remove')).toEqual({ c: '3', d: '4' });
       expect((await cache.dictionaryLength(CACHE, 'remove')).value()).toBe(2);
     });
 

@@ -1,6 +1,9 @@
 import { CacheClient, CollectionTtl, MomentoErrorCode } from '@gomomento/sdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cacheClientFor, errorCodeOf, startWithClients } from './support/clients.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cacheReads } from './support/cache-reads.js';
+import { cacheClientFor } from './support/clients.js';
+import { useLocalServer } from './support/local-server.js';
+import { errorCodeOf } from './support/outcomes.js';
 
 const CACHE = 'limits';
 /** Limits lowered so each one is reached with a few bytes. The client's default TTL (60 s) stays within maxTtlMs. */
@@ -11,23 +14,15 @@ const MAX_TTL_SECONDS = 120;
 const bytes = (n: number, fill = 0x61): Uint8Array => new Uint8Array(n).fill(fill);
 
 describe('limits, missing caches and the control plane through the real SDK', () => {
-  let env: Awaited<ReturnType<typeof startWithClients>>;
+  const env = useLocalServer({
+    limits: { itemBytes: ITEM_BYTES, collectionElementBytes: ELEMENT_BYTES, maxTtlMs: MAX_TTL_SECONDS * 1000 },
+  });
   let cache: CacheClient;
-
   beforeAll(async () => {
-    env = await startWithClients({
-      limits: { itemBytes: ITEM_BYTES, collectionElementBytes: ELEMENT_BYTES, maxTtlMs: MAX_TTL_SECONDS * 1000 },
-    });
     cache = env.clients.cache;
     expect((await cache.createCache(CACHE)).type).toBe('Success');
   });
-  afterAll(() => env.stop());
-
-  const listOf = async (list: string): Promise<string[] | undefined> => {
-    const fetched = await cache.listFetch(CACHE, list);
-    if (fetched.type === 'Error') throw new Error(fetched.toString());
-    return fetched.type === 'Hit' ? fetched.valueList() : undefined;
-  };
+  const { listOf } = cacheReads(() => cache, CACHE);
 
   describe('item size', () => {
     it('accepts an item of exactly the limit (key plus value) and refuses one byte more', async () => {
@@ -161,11 +156,7 @@ describe('limits, missing caches and the control plane through the real SDK', ()
   describe("Momento's own limits", () => {
     // A second server with the default limits: items of several MB must pass the transport (gRPC
     // servers receive 4 MiB by default) and still hit the item-size check past 5 MB.
-    let defaults: Awaited<ReturnType<typeof startWithClients>>;
-    beforeAll(async () => {
-      defaults = await startWithClients({ caches: ['big'] });
-    });
-    afterAll(() => defaults.stop());
+    const defaults = useLocalServer({ caches: ['big'] });
 
     it('round-trips a 4.5 MB item and refuses a 5.5 MB one with LIMIT_EXCEEDED', async () => {
       const big = defaults.clients.cache;

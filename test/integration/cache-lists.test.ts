@@ -1,26 +1,19 @@
 import { CacheClient, MomentoErrorCode } from '@gomomento/sdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorCodeOf, startWithClients } from './support/clients.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cacheReads } from './support/cache-reads.js';
+import { useLocalServer } from './support/local-server.js';
+import { errorCodeOf } from './support/outcomes.js';
 
 const CACHE = 'lists';
 
 describe('cache lists through the real SDK', () => {
-  let env: Awaited<ReturnType<typeof startWithClients>>;
+  const env = useLocalServer();
   let cache: CacheClient;
-
   beforeAll(async () => {
-    env = await startWithClients();
     cache = env.clients.cache;
     expect((await cache.createCache(CACHE)).type).toBe('Success');
   });
-  afterAll(() => env.stop());
-
-  /** The whole list, or undefined on a Miss. */
-  const fetchAll = async (list: string): Promise<string[] | undefined> => {
-    const fetched = await cache.listFetch(CACHE, list);
-    if (fetched.type === 'Error') throw new Error(fetched.toString());
-    return fetched.type === 'Hit' ? fetched.valueList() : undefined;
-  };
+  const { listOf } = cacheReads(() => cache, CACHE);
 
   const lengthOf = async (list: string): Promise<number | undefined> => {
     const length = await cache.listLength(CACHE, list);
@@ -106,7 +99,7 @@ describe('cache lists through the real SDK', () => {
       const front = await cache.listPushFront(CACHE, 'push', 'a');
       expect(front.type).toBe('Success');
       if (front.type === 'Success') expect(front.listLength()).toBe(3);
-      expect(await fetchAll('push')).toEqual(['a', 'b', 'c']);
+      expect(await listOf('push')).toEqual(['a', 'b', 'c']);
     });
 
     it('listConcatenateBack and listConcatenateFront keep the order of the given values', async () => {
@@ -117,7 +110,7 @@ describe('cache lists through the real SDK', () => {
       expect(front.type).toBe('Success');
       if (front.type === 'Success') expect(front.listLength()).toBe(4);
       await cache.listConcatenateBack(CACHE, 'concat', ['e', 'f']);
-      expect(await fetchAll('concat')).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
+      expect(await listOf('concat')).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
     });
 
     it('listPushBack with truncateFrontToSize keeps the newest elements', async () => {
@@ -125,7 +118,7 @@ describe('cache lists through the real SDK', () => {
       const pushed = await cache.listPushBack(CACHE, 'trunc-push-back', '4', { truncateFrontToSize: 3 });
       expect(pushed.type).toBe('Success');
       if (pushed.type === 'Success') expect(pushed.listLength()).toBe(3);
-      expect(await fetchAll('trunc-push-back')).toEqual(['2', '3', '4']);
+      expect(await listOf('trunc-push-back')).toEqual(['2', '3', '4']);
     });
 
     it('listConcatenateBack with truncateFrontToSize drops from the front, even some new values', async () => {
@@ -133,13 +126,13 @@ describe('cache lists through the real SDK', () => {
       const pushed = await cache.listConcatenateBack(CACHE, 'trunc-concat-back', ['3', '4', '5'], { truncateFrontToSize: 2 });
       expect(pushed.type).toBe('Success');
       if (pushed.type === 'Success') expect(pushed.listLength()).toBe(2);
-      expect(await fetchAll('trunc-concat-back')).toEqual(['4', '5']);
+      expect(await listOf('trunc-concat-back')).toEqual(['4', '5']);
     });
 
     it('truncation leaves a list that is already short enough alone', async () => {
       await seed('trunc-short', ['1']);
       await cache.listPushBack(CACHE, 'trunc-short', '2', { truncateFrontToSize: 5 });
-      expect(await fetchAll('trunc-short')).toEqual(['1', '2']);
+      expect(await listOf('trunc-short')).toEqual(['1', '2']);
     });
 
     it('listPushFront with truncateBackToSize drops from the back', async () => {
@@ -147,7 +140,7 @@ describe('cache lists through the real SDK', () => {
       const pushed = await cache.listPushFront(CACHE, 'trunc-push-front', '1', { truncateBackToSize: 2 });
       expect(pushed.type).toBe('Success');
       if (pushed.type === 'Success') expect(pushed.listLength()).toBe(2);
-      expect(await fetchAll('trunc-push-front')).toEqual(['1', '2']);
+      expect(await listOf('trunc-push-front')).toEqual(['1', '2']);
     });
 
     it('listConcatenateFront with truncateBackToSize drops from the back', async () => {
@@ -155,7 +148,7 @@ describe('cache lists through the real SDK', () => {
       const pushed = await cache.listConcatenateFront(CACHE, 'trunc-concat-front', ['1', '2', '3'], { truncateBackToSize: 4 });
       expect(pushed.type).toBe('Success');
       if (pushed.type === 'Success') expect(pushed.listLength()).toBe(4);
-      expect(await fetchAll('trunc-concat-front')).toEqual(['1', '2', '3', '4']);
+      expect(await listOf('trunc-concat-front')).toEqual(['1', '2', '3', '4']);
     });
 
     it('concatenating no values creates no list and leaves an existing one as it was', async () => {
@@ -167,13 +160,13 @@ describe('cache lists through the real SDK', () => {
       await seed('concat-none-existing', ['a']);
       const onExisting = await cache.listConcatenateFront(CACHE, 'concat-none-existing', []);
       if (onExisting.type === 'Success') expect(onExisting.listLength()).toBe(1);
-      expect(await fetchAll('concat-none-existing')).toEqual(['a']);
+      expect(await listOf('concat-none-existing')).toEqual(['a']);
     });
 
     it('keeps duplicate values as separate elements', async () => {
       await seed('dupes', ['x', 'x']);
       await cache.listPushBack(CACHE, 'dupes', 'x');
-      expect(await fetchAll('dupes')).toEqual(['x', 'x', 'x']);
+      expect(await listOf('dupes')).toEqual(['x', 'x', 'x']);
     });
   });
 
@@ -186,7 +179,7 @@ describe('cache lists through the real SDK', () => {
       const back = await cache.listPopBack(CACHE, 'pop');
       expect(back.type).toBe('Hit');
       expect(back.value()).toBe('d');
-      expect(await fetchAll('pop')).toEqual(['b', 'c']);
+      expect(await listOf('pop')).toEqual(['b', 'c']);
     });
 
     it('misses an absent list', async () => {
@@ -209,9 +202,9 @@ describe('cache lists through the real SDK', () => {
     it('removes every element equal to the value and nothing else', async () => {
       await seed('remove', ['a', 'b', 'a', 'c', 'a']);
       expect((await cache.listRemoveValue(CACHE, 'remove', 'a')).type).toBe('Success');
-      expect(await fetchAll('remove')).toEqual(['b', 'c']);
+      expect(await listOf('remove')).toEqual(['b', 'c']);
       expect((await cache.listRemoveValue(CACHE, 'remove', 'not-there')).type).toBe('Success');
-      expect(await fetchAll('remove')).toEqual(['b', 'c']);
+      expect(await listOf('remove')).toEqual(['b', 'c']);
     });
 
     it('succeeds on an absent list without creating it', async () => {
@@ -230,15 +223,15 @@ describe('cache lists through the real SDK', () => {
     it('keeps only the given slice', async () => {
       await seed('retain', ['a', 'b', 'c', 'd', 'e']);
       expect((await cache.listRetain(CACHE, 'retain', { startIndex: 1, endIndex: 4 })).type).toBe('Success');
-      expect(await fetchAll('retain')).toEqual(['b', 'c', 'd']);
+      expect(await listOf('retain')).toEqual(['b', 'c', 'd']);
     });
 
     it('understands negative indices, like listFetch', async () => {
       await seed('retain-negative', ['a', 'b', 'c', 'd', 'e']);
       await cache.listRetain(CACHE, 'retain-negative', { startIndex: -3 });
-      expect(await fetchAll('retain-negative')).toEqual(['c', 'd', 'e']);
+      expect(await listOf('retain-negative')).toEqual(['c', 'd', 'e']);
       await cache.listRetain(CACHE, 'retain-negative', { endIndex: -1 });
-      expect(await fetchAll('retain-negative')).toEqual(['c', 'd']);
+      expect(await listOf('retain-negative')).toEqual(['c', 'd']);
     });
 
     it('succeeds on an absent list without creating it', async () => {
@@ -269,7 +262,7 @@ describe('cache lists through the real SDK', () => {
     it('refuses a scalar get on a list key and leaves the list alone', async () => {
       await seed('list-not-scalar', ['a']);
       expect(errorCodeOf(await cache.get(CACHE, 'list-not-scalar'))).toBe(MomentoErrorCode.FAILED_PRECONDITION_ERROR);
-      expect(await fetchAll('list-not-scalar')).toEqual(['a']);
+      expect(await listOf('list-not-scalar')).toEqual(['a']);
     });
   });
 });

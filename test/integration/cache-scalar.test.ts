@@ -1,34 +1,29 @@
 import { CacheClient, ItemType, MomentoErrorCode } from '@gomomento/sdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorCodeOf, manualClock, startWithClients } from './support/clients.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cacheReads } from './support/cache-reads.js';
+import { useLocalServer } from './support/local-server.js';
+import { errorCodeOf } from './support/outcomes.js';
+import { manualClock } from './support/time.js';
 
 const CACHE = 'scalar';
 
 describe('cache scalars through the real SDK', () => {
   const clock = manualClock();
-  let env: Awaited<ReturnType<typeof startWithClients>>;
+  const env = useLocalServer({ now: clock.now });
   let cache: CacheClient;
-
   beforeAll(async () => {
-    env = await startWithClients({ now: clock.now });
     cache = env.clients.cache;
     expect((await cache.createCache(CACHE)).type).toBe('Success');
   });
-  afterAll(() => env.stop());
-
-  const getValue = async (key: string): Promise<string | undefined> => {
-    const got = await cache.get(CACHE, key);
-    if (got.type === 'Error') throw new Error(got.toString());
-    return got.type === 'Hit' ? got.valueString() : undefined;
-  };
+  const { valueOf } = cacheReads(() => cache, CACHE);
 
   describe('get / set / delete', () => {
     it('round-trips a value, overwrites it, and misses once deleted', async () => {
       expect((await cache.get(CACHE, 'gsd')).type).toBe('Miss');
       expect((await cache.set(CACHE, 'gsd', 'one')).type).toBe('Success');
-      expect(await getValue('gsd')).toBe('one');
+      expect(await valueOf('gsd')).toBe('one');
       expect((await cache.set(CACHE, 'gsd', 'two')).type).toBe('Success');
-      expect(await getValue('gsd')).toBe('two');
+      expect(await valueOf('gsd')).toBe('two');
       expect((await cache.delete(CACHE, 'gsd')).type).toBe('Success');
       expect((await cache.get(CACHE, 'gsd')).type).toBe('Miss');
     });
@@ -60,13 +55,13 @@ describe('cache scalars through the real SDK', () => {
     it('setIfAbsent stores only when the key is absent', async () => {
       expect((await cache.setIfAbsent(CACHE, 'absent', 'first')).type).toBe('Stored');
       expect((await cache.setIfAbsent(CACHE, 'absent', 'second')).type).toBe('NotStored');
-      expect(await getValue('absent')).toBe('first');
+      expect(await valueOf('absent')).toBe('first');
     });
 
     it('setIfNotExists stores only when the key does not exist', async () => {
       expect((await cache.setIfNotExists(CACHE, 'not-exists', 'first')).type).toBe('Stored');
       expect((await cache.setIfNotExists(CACHE, 'not-exists', 'second')).type).toBe('NotStored');
-      expect(await getValue('not-exists')).toBe('first');
+      expect(await valueOf('not-exists')).toBe('first');
     });
 
     it('setIfPresent stores only when the key is present', async () => {
@@ -74,7 +69,7 @@ describe('cache scalars through the real SDK', () => {
       expect((await cache.get(CACHE, 'present')).type).toBe('Miss');
       await cache.set(CACHE, 'present', 'old');
       expect((await cache.setIfPresent(CACHE, 'present', 'new')).type).toBe('Stored');
-      expect(await getValue('present')).toBe('new');
+      expect(await valueOf('present')).toBe('new');
     });
 
     it('setIfEqual stores only when the current value equals the given one', async () => {
@@ -82,18 +77,18 @@ describe('cache scalars through the real SDK', () => {
       expect((await cache.get(CACHE, 'equal')).type).toBe('Miss');
       await cache.set(CACHE, 'equal', 'v1');
       expect((await cache.setIfEqual(CACHE, 'equal', 'v2', 'other')).type).toBe('NotStored');
-      expect(await getValue('equal')).toBe('v1');
+      expect(await valueOf('equal')).toBe('v1');
       expect((await cache.setIfEqual(CACHE, 'equal', 'v2', 'v1')).type).toBe('Stored');
-      expect(await getValue('equal')).toBe('v2');
+      expect(await valueOf('equal')).toBe('v2');
     });
 
     it('setIfNotEqual stores when absent or different, not when equal', async () => {
       expect((await cache.setIfNotEqual(CACHE, 'not-equal', 'v1', 'zzz')).type).toBe('Stored');
-      expect(await getValue('not-equal')).toBe('v1');
+      expect(await valueOf('not-equal')).toBe('v1');
       expect((await cache.setIfNotEqual(CACHE, 'not-equal', 'v2', 'v1')).type).toBe('NotStored');
-      expect(await getValue('not-equal')).toBe('v1');
+      expect(await valueOf('not-equal')).toBe('v1');
       expect((await cache.setIfNotEqual(CACHE, 'not-equal', 'v2', 'other')).type).toBe('Stored');
-      expect(await getValue('not-equal')).toBe('v2');
+      expect(await valueOf('not-equal')).toBe('v2');
     });
 
     it('setIfPresentAndNotEqual stores only when present and different', async () => {
@@ -101,18 +96,18 @@ describe('cache scalars through the real SDK', () => {
       expect((await cache.get(CACHE, 'pne')).type).toBe('Miss');
       await cache.set(CACHE, 'pne', 'v1');
       expect((await cache.setIfPresentAndNotEqual(CACHE, 'pne', 'v2', 'v1')).type).toBe('NotStored');
-      expect(await getValue('pne')).toBe('v1');
+      expect(await valueOf('pne')).toBe('v1');
       expect((await cache.setIfPresentAndNotEqual(CACHE, 'pne', 'v2', 'other')).type).toBe('Stored');
-      expect(await getValue('pne')).toBe('v2');
+      expect(await valueOf('pne')).toBe('v2');
     });
 
     it('setIfAbsentOrEqual stores when absent or equal, not when different', async () => {
       expect((await cache.setIfAbsentOrEqual(CACHE, 'aoe', 'v1', 'zzz')).type).toBe('Stored');
-      expect(await getValue('aoe')).toBe('v1');
+      expect(await valueOf('aoe')).toBe('v1');
       expect((await cache.setIfAbsentOrEqual(CACHE, 'aoe', 'v2', 'other')).type).toBe('NotStored');
-      expect(await getValue('aoe')).toBe('v1');
+      expect(await valueOf('aoe')).toBe('v1');
       expect((await cache.setIfAbsentOrEqual(CACHE, 'aoe', 'v2', 'v1')).type).toBe('Stored');
-      expect(await getValue('aoe')).toBe('v2');
+      expect(await valueOf('aoe')).toBe('v2');
     });
 
     it('a conditional set applies its own ttl when it stores', async () => {
@@ -161,7 +156,7 @@ describe('cache scalars through the real SDK', () => {
       expect(first.type).toBe('Stored');
       if (first.type === 'Stored') expect(Buffer.from(first.hashUint8Array()).equals(Buffer.from(await hashOf('cas')))).toBe(true);
       expect((await cache.setIfPresentAndHashEqual(CACHE, 'cas', 'writer-2', seen)).type).toBe('NotStored');
-      expect(await getValue('cas')).toBe('writer-1');
+      expect(await valueOf('cas')).toBe('writer-1');
     });
 
     it('setIfPresentAndHashNotEqual stores only when present with another hash', async () => {
@@ -170,28 +165,28 @@ describe('cache scalars through the real SDK', () => {
       await cache.set(CACHE, 'phne', 'v1');
       const current = await hashOf('phne');
       expect((await cache.setIfPresentAndHashNotEqual(CACHE, 'phne', 'v2', current)).type).toBe('NotStored');
-      expect(await getValue('phne')).toBe('v1');
+      expect(await valueOf('phne')).toBe('v1');
       expect((await cache.setIfPresentAndHashNotEqual(CACHE, 'phne', 'v2', new Uint8Array([9, 9]))).type).toBe('Stored');
-      expect(await getValue('phne')).toBe('v2');
+      expect(await valueOf('phne')).toBe('v2');
     });
 
     it('setIfAbsentOrHashEqual stores when absent or when the hash matches', async () => {
       expect((await cache.setIfAbsentOrHashEqual(CACHE, 'aohe', 'v1', new Uint8Array([1]))).type).toBe('Stored');
-      expect(await getValue('aohe')).toBe('v1');
+      expect(await valueOf('aohe')).toBe('v1');
       const current = await hashOf('aohe');
       expect((await cache.setIfAbsentOrHashEqual(CACHE, 'aohe', 'v2', new Uint8Array([1]))).type).toBe('NotStored');
-      expect(await getValue('aohe')).toBe('v1');
+      expect(await valueOf('aohe')).toBe('v1');
       expect((await cache.setIfAbsentOrHashEqual(CACHE, 'aohe', 'v2', current)).type).toBe('Stored');
-      expect(await getValue('aohe')).toBe('v2');
+      expect(await valueOf('aohe')).toBe('v2');
     });
 
     it('setIfAbsentOrHashNotEqual stores when absent or when the hash differs', async () => {
       expect((await cache.setIfAbsentOrHashNotEqual(CACHE, 'aohne', 'v1', new Uint8Array([1]))).type).toBe('Stored');
       const current = await hashOf('aohne');
       expect((await cache.setIfAbsentOrHashNotEqual(CACHE, 'aohne', 'v2', current)).type).toBe('NotStored');
-      expect(await getValue('aohne')).toBe('v1');
+      expect(await valueOf('aohne')).toBe('v1');
       expect((await cache.setIfAbsentOrHashNotEqual(CACHE, 'aohne', 'v2', new Uint8Array([1]))).type).toBe('Stored');
-      expect(await getValue('aohne')).toBe('v2');
+      expect(await valueOf('aohne')).toBe('v2');
     });
   });
 
@@ -200,12 +195,12 @@ describe('cache scalars through the real SDK', () => {
       const created = await cache.increment(CACHE, 'counter', 5);
       expect(created.type).toBe('Success');
       expect(created.value()).toBe(5);
-      expect(await getValue('counter')).toBe('5');
+      expect(await valueOf('counter')).toBe('5');
       const added = await cache.increment(CACHE, 'counter', -7);
       expect(added.value()).toBe(-2);
       const byDefault = await cache.increment(CACHE, 'counter');
       expect(byDefault.value()).toBe(-1);
-      expect(await getValue('counter')).toBe('-1');
+      expect(await valueOf('counter')).toBe('-1');
     });
 
     it('adds to a value that was set as an integer string', async () => {
@@ -220,7 +215,7 @@ describe('cache scalars through the real SDK', () => {
         await cache.set(CACHE, 'not-int', value);
         const refused = await cache.increment(CACHE, 'not-int', 1);
         expect(errorCodeOf(refused)).toBe(MomentoErrorCode.FAILED_PRECONDITION_ERROR);
-        expect(await getValue('not-int')).toBe(value);
+        expect(await valueOf('not-int')).toBe(value);
       }
     });
   });
@@ -260,7 +255,7 @@ describe('cache scalars through the real SDK', () => {
       await cache.listPushBack(CACHE, 'replaced', 'e');
       expect((await cache.set(CACHE, 'replaced', 'now-a-scalar')).type).toBe('Success');
       expect((await cache.itemGetType(CACHE, 'replaced')).itemType()).toBe(ItemType.SCALAR);
-      expect(await getValue('replaced')).toBe('now-a-scalar');
+      expect(await valueOf('replaced')).toBe('now-a-scalar');
     });
   });
 
@@ -290,7 +285,7 @@ describe('cache scalars through the real SDK', () => {
       expect(await remaining('ttl-update')).toBe(90_000);
       expect((await cache.updateTtl(CACHE, 'ttl-update', 5_000)).type).toBe('Set');
       expect(await remaining('ttl-update')).toBe(5_000);
-      expect(await getValue('ttl-update')).toBe('v');
+      expect(await valueOf('ttl-update')).toBe('v');
       expect((await cache.updateTtl(CACHE, 'ttl-update-absent', 5_000)).type).toBe('Miss');
       expect((await cache.get(CACHE, 'ttl-update-absent')).type).toBe('Miss');
     });

@@ -1,6 +1,8 @@
 import { CacheClient, CollectionTtl } from '@gomomento/sdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { manualClock, startWithClients } from './support/clients.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cacheReads } from './support/cache-reads.js';
+import { useLocalServer } from './support/local-server.js';
+import { manualClock } from './support/time.js';
 
 const CACHE = 'ttl';
 const SECOND = 1000;
@@ -11,21 +13,13 @@ const SECOND = 1000;
  */
 describe('item and collection TTLs through the real SDK', () => {
   const clock = manualClock();
-  let env: Awaited<ReturnType<typeof startWithClients>>;
+  const env = useLocalServer({ now: clock.now });
   let cache: CacheClient;
-
   beforeAll(async () => {
-    env = await startWithClients({ now: clock.now });
     cache = env.clients.cache;
     expect((await cache.createCache(CACHE)).type).toBe('Success');
   });
-  afterAll(() => env.stop());
-
-  const listOf = async (list: string): Promise<string[] | undefined> => {
-    const fetched = await cache.listFetch(CACHE, list);
-    if (fetched.type === 'Error') throw new Error(fetched.toString());
-    return fetched.type === 'Hit' ? fetched.valueList() : undefined;
-  };
+  const { listOf } = cacheReads(() => cache, CACHE);
 
   describe('scalar items', () => {
     it('a value lives exactly its ttl', async () => {

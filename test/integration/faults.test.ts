@@ -16,12 +16,14 @@ import {
 // 1.118.1 does not re-export the middleware (nor the RPC names it takes) from the package root.
 import { ExperimentalMomentoLocalTestConfigMiddleware } from '@gomomento/sdk/dist/src/config/middleware/experimental-momento-local-test-config-middleware.js';
 import { MomentoRPCMethod } from '@gomomento/sdk/dist/src/config/retry/momento-rpc-method.js';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FaultStatus } from '../../src/local/index.js';
-import { cacheClientFor, startWithClients, topicClientFor, vendToken, waitFor } from './support/clients.js';
-import { subscription, Subscriptions } from './support/subscriptions.js';
+import { cacheClientFor, topicClientFor } from './support/clients.js';
+import { useLocalServer } from './support/local-server.js';
+import { subscription, useSubscriptions } from './support/subscriptions.js';
+import { waitFor } from './support/time.js';
+import { decodedKey, vendToken } from './support/tokens.js';
 
-type Env = Awaited<ReturnType<typeof startWithClients>>;
 type LocalMetadata = ConstructorParameters<typeof ExperimentalMomentoLocalTestConfigMiddleware>[0];
 
 const CACHE = 'faults';
@@ -43,8 +45,8 @@ class AttemptCounter implements Middleware {
 }
 
 describe('faults', () => {
-  let env: Env;
-  const subs = new Subscriptions();
+  const env = useLocalServer({ heartbeatIntervalMs: 100, caches: [CACHE] });
+  const subs = useSubscriptions();
   const cacheClients: CacheClient[] = [];
 
   /** A cache client of the real SDK with the given middlewares, client timeout and FixedCount retries. */
@@ -70,15 +72,12 @@ describe('faults', () => {
     new ExperimentalMomentoLocalTestConfigMiddleware({ requestId: randomUUID(), ...metadata });
 
   beforeAll(async () => {
-    env = await startWithClients({ heartbeatIntervalMs: 100, caches: [CACHE] });
     expect((await env.clients.cache.set(CACHE, 'k', 'v')).type).toBe('Success');
   });
   afterEach(() => {
-    subs.closeAll();
     for (const client of cacheClients.splice(0)) client.close();
     env.momento.faults.clear();
   });
-  afterAll(() => env.stop());
 
   describe('programmatic faults', () => {
     it('failNext on an eligible RPC: the SDK retries and the call succeeds', async () => {
@@ -295,8 +294,7 @@ describe('faults', () => {
 
       // By api key, too; carol's subscription lived until then.
       expect(otherRec.events.errors).toEqual([]);
-      const otherKey = (JSON.parse(Buffer.from(other, 'base64').toString('utf8')) as { api_key: string }).api_key;
-      expect(env.momento.faults.expireToken(otherKey)).toBe(1);
+      expect(env.momento.faults.expireToken(String(decodedKey(other).api_key))).toBe(1);
       await waitFor(() => otherRec.events.errors.length === 1);
       expect(otherRec.events.errors[0]!.errorCode()).toBe(MomentoErrorCode.AUTHENTICATION_ERROR);
     });

@@ -1,12 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWithClients } from './support/clients.js';
+import { describe, expect, it } from 'vitest';
+import { useLocalServer } from './support/local-server.js';
 
 describe('local server smoke', () => {
-  let env: Awaited<ReturnType<typeof startWithClients>>;
-  beforeAll(async () => {
-    env = await startWithClients();
-  });
-  afterAll(() => env.stop());
+  const env = useLocalServer();
 
   it('creates a cache and round-trips a value through the real SDK', async () => {
     expect((await env.clients.cache.createCache('smoke')).type).toBe('Success');

@@ -1,9 +1,10 @@
 import { AllCaches, AllTopics, MomentoErrorCode, TopicRole, type TopicClient } from '@gomomento/sdk';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { authClientFor, manualClock, startWithClients, topicClientFor, vendToken, waitFor } from './support/clients.js';
-import { eventually, subscription, Subscriptions } from './support/subscriptions.js';
-
-type Env = Awaited<ReturnType<typeof startWithClients>>;
+import { describe, expect, it } from 'vitest';
+import { authClientFor, topicClientFor } from './support/clients.js';
+import { useLocalServer } from './support/local-server.js';
+import { subscription, useSubscriptions } from './support/subscriptions.js';
+import { eventually, manualClock, waitFor } from './support/time.js';
+import { vendToken } from './support/tokens.js';
 
 const CACHE = 'topics';
 const topicScope = { permissions: [{ role: TopicRole.PublishSubscribe, cache: AllCaches, topic: AllTopics }] };
@@ -18,13 +19,8 @@ async function publishAll(client: TopicClient, cacheName: string, topic: string,
 const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 describe('topics: delivery, sequence numbers and heartbeats', () => {
-  let env: Env;
-  const subs = new Subscriptions();
-  beforeAll(async () => {
-    env = await startWithClients({ heartbeatIntervalMs: 50, caches: [CACHE, 'topics-other'] });
-  });
-  afterEach(() => subs.closeAll());
-  afterAll(() => env.stop());
+  const env = useLocalServer({ heartbeatIntervalMs: 50, caches: [CACHE, 'topics-other'] });
+  const subs = useSubscriptions();
 
   it('delivers text and binary items, in order, with the publisher token id', async () => {
     const rec = await subs.subscribe(env.clients.topics, CACHE, 'text-binary');
@@ -134,14 +130,9 @@ describe('topics: delivery, sequence numbers and heartbeats', () => {
 });
 
 describe('topics: the first heartbeat', () => {
-  let env: Env;
-  const subs = new Subscriptions();
-  beforeAll(async () => {
-    // No periodic heartbeat within the test: only the immediate one can resolve subscribe().
-    env = await startWithClients({ heartbeatIntervalMs: 60_000, caches: [CACHE] });
-  });
-  afterEach(() => subs.closeAll());
-  afterAll(() => env.stop());
+  // No periodic heartbeat within the test: only the immediate one can resolve subscribe().
+  const env = useLocalServer({ heartbeatIntervalMs: 60_000, caches: [CACHE] });
+  const subs = useSubscriptions();
 
   it('resolves subscribe() on the heartbeat the server sends at once', async () => {
     const rec = await subs.subscribe(env.clients.topics, CACHE, 'first-heartbeat');
@@ -155,13 +146,8 @@ describe('topics: the first heartbeat', () => {
 });
 
 describe('topics: resuming after a dropped stream', () => {
-  let env: Env;
-  const subs = new Subscriptions();
-  beforeAll(async () => {
-    env = await startWithClients({ heartbeatIntervalMs: 100, retainedTopicItems: 3, caches: [CACHE] });
-  });
-  afterEach(() => subs.closeAll());
-  afterAll(() => env.stop());
+  const env = useLocalServer({ heartbeatIntervalMs: 100, retainedTopicItems: 3, caches: [CACHE] });
+  const subs = useSubscriptions();
 
   it('delivers the items published while the SDK resubscribes, in order and exactly once', async () => {
     // A client of its own: the SDK's connection-lost flag is per client.
@@ -214,13 +200,8 @@ describe('topics: resuming after a dropped stream', () => {
 });
 
 describe('topics: limits', () => {
-  let env: Env;
-  const subs = new Subscriptions();
-  beforeAll(async () => {
-    env = await startWithClients({ limits: { topicMessageBytes: 64, maxSubscriptions: 2 }, caches: [CACHE] });
-  });
-  afterEach(() => subs.closeAll());
-  afterAll(() => env.stop());
+  const env = useLocalServer({ limits: { topicMessageBytes: 64, maxSubscriptions: 2 }, caches: [CACHE] });
+  const subs = useSubscriptions();
 
   it('enforces a lowered message limit in UTF-8 bytes', async () => {
     await publishAll(env.clients.topics, CACHE, 'small', ['a'.repeat(64), new Uint8Array(64)]);
@@ -256,13 +237,8 @@ describe('topics: limits', () => {
 
 describe('topics: token expiry', () => {
   const clock = manualClock();
-  let env: Env;
-  const subs = new Subscriptions();
-  beforeAll(async () => {
-    env = await startWithClients({ now: clock.now, heartbeatIntervalMs: 50, caches: [CACHE] });
-  });
-  afterEach(() => subs.closeAll());
-  afterAll(() => env.stop());
+  const env = useLocalServer({ now: clock.now, heartbeatIntervalMs: 50, caches: [CACHE] });
+  const subs = useSubscriptions();
 
   it('ends the subscription of a token that runs out with AUTHENTICATION_ERROR', async () => {
     const token = await vendToken(authClientFor(env.momento), topicScope, { seconds: 60, tokenId: 'short-lived' });

@@ -23,89 +23,94 @@ interface DelayRule extends Rule {
   ms: number;
 }
 
+interface MetadataCounter {
+  errors: number;
+  delays: number;
+}
+
 const MAX_TRACKED_REQUEST_IDS = 10_000;
 
-const splitNames = (value: string | undefined): Set<string> => new Set((value ?? '').split(' ').filter(Boolean));
+/** Whether a space-separated list of RPC names (`error-rpcs`...) names `rpc`. */
+const lists = (names: string | undefined, rpc: string): boolean => names !== undefined && names.split(' ').includes(rpc);
+
+/** A fault's count header; absent or unreadable means no limit, as momento-local reads it. */
 const parseCount = (value: string | undefined): number => {
   if (value === undefined || value.trim() === '') return Number.POSITIVE_INFINITY;
   const n = Number.parseInt(value, 10);
   return Number.isFinite(n) && n >= 0 ? n : Number.POSITIVE_INFINITY;
 };
 
+/** Spends one use of the first rule for `rpc`, and drops the rule once it is used up. */
+function take<R extends Rule>(rules: R[], rpc: string): R | undefined {
+  const index = rules.findIndex((r) => r.rpcs.has(rpc));
+  if (index < 0) return undefined;
+  const rule = rules[index]!;
+  if (--rule.remaining <= 0) rules.splice(index, 1);
+  return rule;
+}
+
 /**
  * Decides the faults of each call, from rules set through the server object and from the
  * fault-injection metadata that Momento's SDK tests send to momento-local.
  */
 export class FaultEngine {
-  private errorRules: ErrorRule[] = [];
-  private delayRules: DelayRule[] = [];
+  private readonly errorRules: ErrorRule[] = [];
+  private readonly delayRules: DelayRule[] = [];
   // Counters of the metadata protocol, one pair per request-id, counted when a matching call arrives.
-  private readonly counters = new Map<string, { errors: number; delays: number }>();
+  private readonly counters = new Map<string, MetadataCounter>();
 
   addError(rpcs: string[], count: number, status: StatusCode, message: string): void {
-    this.errorRules.push({ rpcs: new Set(rpcs), remaining: count, status, message });
+    if (count > 0) this.errorRules.push({ rpcs: new Set(rpcs), remaining: count, status, message });
   }
 
   addDelay(rpcs: string[], count: number, ms: number): void {
-    this.delayRules.push({ rpcs: new Set(rpcs), remaining: count, ms });
+    if (count > 0) this.delayRules.push({ rpcs: new Set(rpcs), remaining: count, ms });
   }
 
   clear(): void {
-    this.errorRules = [];
-    this.delayRules = [];
+    this.errorRules.length = 0;
+    this.delayRules.length = 0;
     this.counters.clear();
   }
 
+  /** @param rpc the call's fault name; undefined for calls that cannot be faulted. */
   plan(rpc: string | undefined, header: HeaderReader): CallFaults {
     const faults: CallFaults = { delayMs: 0 };
     if (rpc === undefined) return faults;
-    this.applyRules(rpc, faults);
+    const delay = take(this.delayRules, rpc);
+    if (delay) faults.delayMs += delay.ms;
+    const error = take(this.errorRules, rpc);
+    if (error) faults.error = new StatusError(error.status, error.message);
     this.applyMetadata(rpc, header, faults);
     return faults;
   }
 
-  private applyRules(rpc: string, faults: CallFaults): void {
-    const delay = this.take(this.delayRules, rpc);
-    if (delay) faults.delayMs += delay.ms;
-    const error = this.take(this.errorRules, rpc);
-    if (error) faults.error = new StatusError(error.status, error.message);
-    this.errorRules = this.errorRules.filter((r) => r.remaining > 0);
-    this.delayRules = this.delayRules.filter((r) => r.remaining > 0);
-  }
-
-  private take<R extends Rule>(rules: R[], rpc: string): R | undefined {
-    const rule = rules.find((r) => r.remaining > 0 && r.rpcs.has(rpc));
-    if (rule) rule.remaining--;
-    return rule;
-  }
-
+  // Each fault of the protocol names the RPCs it hits, so a call that none names reads three headers and no more.
   private applyMetadata(rpc: string, header: HeaderReader, faults: CallFaults): void {
-    const counter = this.counterFor(header('request-id') ?? '');
-
-    const delayMs = Number.parseInt(header('delay-ms') ?? '', 10);
-    if (splitNames(header('delay-rpcs')).has(rpc) && Number.isFinite(delayMs) && delayMs > 0) {
-      if (counter.delays < parseCount(header('delay-count'))) {
-        counter.delays++;
-        faults.delayMs += delayMs;
-      }
+    if (lists(header('delay-rpcs'), rpc)) {
+      const ms = Number.parseInt(header('delay-ms') ?? '', 10);
+      if (ms > 0 && this.spend(header, 'delays', 'delay-count')) faults.delayMs += ms;
     }
-
-    const status = parseFaultStatus(header('return-error'));
-    if (faults.error === undefined && status !== undefined && splitNames(header('error-rpcs')).has(rpc)) {
-      if (counter.errors < parseCount(header('error-count'))) {
-        counter.errors++;
-        faults.error = new StatusError(status, 'injected failure');
-      }
+    if (faults.error === undefined && lists(header('error-rpcs'), rpc)) {
+      const status = parseFaultStatus(header('return-error'));
+      if (status !== undefined && this.spend(header, 'errors', 'error-count')) faults.error = new StatusError(status, 'injected failure');
     }
-
-    const streamStatus = parseFaultStatus(header('stream-error'));
-    const limit = Number.parseInt(header('stream-error-message-limit') ?? '', 10);
-    if (streamStatus !== undefined && splitNames(header('stream-error-rpcs')).has(rpc) && Number.isFinite(limit) && limit >= 0) {
-      faults.streamError = { error: new StatusError(streamStatus, 'injected stream failure'), afterMessages: limit };
+    if (lists(header('stream-error-rpcs'), rpc)) {
+      const status = parseFaultStatus(header('stream-error'));
+      const limit = Number.parseInt(header('stream-error-message-limit') ?? '', 10);
+      if (status !== undefined && limit >= 0) faults.streamError = { error: new StatusError(status, 'injected stream failure'), afterMessages: limit };
     }
   }
 
-  private counterFor(requestId: string): { errors: number; delays: number } {
+  /** Counts one more use of a fault for the call's request-id. @returns false once its count is spent. */
+  private spend(header: HeaderReader, kind: keyof MetadataCounter, countHeader: string): boolean {
+    const counter = this.counterFor(header('request-id') ?? '');
+    if (counter[kind] >= parseCount(header(countHeader))) return false;
+    counter[kind]++;
+    return true;
+  }
+
+  private counterFor(requestId: string): MetadataCounter {
     let counter = this.counters.get(requestId);
     if (!counter) {
       if (this.counters.size >= MAX_TRACKED_REQUEST_IDS) {

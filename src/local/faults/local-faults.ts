@@ -1,5 +1,5 @@
 import type { KeyRing } from '../auth/key-ring.js';
-import { StatusError } from '../status-error.js';
+import { StatusError, type StatusCode } from '../status-error.js';
 import type { TopicHub } from '../topics/topic-hub.js';
 import type { FaultEngine } from './fault-engine.js';
 import { parseFaultStatus, type FaultStatus } from './fault-status.js';
@@ -41,12 +41,13 @@ export interface LocalMomentoFaults {
 
 const asList = (rpcs: RpcName | RpcName[]): string[] => (Array.isArray(rpcs) ? rpcs : [rpcs]);
 
-function statusOf(name: FaultStatus): NonNullable<ReturnType<typeof parseFaultStatus>> {
+function statusOf(name: FaultStatus): StatusCode {
   const status = parseFaultStatus(name);
   if (status === undefined) throw new TypeError(`unknown fault status: ${name}`);
   return status;
 }
 
+/** The `faults` of a running server, over its fault engine, topics and keys. */
 export function createLocalFaults(engine: FaultEngine, hub: TopicHub, keys: KeyRing, disconnect: () => number): LocalMomentoFaults {
   return {
     failNext(rpcs, options = {}) {

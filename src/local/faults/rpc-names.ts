@@ -2,7 +2,7 @@
  * The names momento-local gives each RPC in its fault-injection metadata (`error-rpcs`, `delay-rpcs`...).
  * The programmatic faults use the same names, so one vocabulary serves both.
  */
-const SCS_NAMES: Record<string, string> = {
+const SCS_NAMES: Record<string, RpcName> = {
   Get: 'get',
   GetWithHash: 'get-with-hash',
   Set: 'set',
@@ -71,7 +71,7 @@ export type RpcName =
   | 'topic-subscribe';
 
 /** @returns the fault name of a gRPC path, or undefined for calls that cannot be faulted (control plane, tokens). */
-export function rpcNameOf(path: string): string | undefined {
+export function rpcNameOf(path: string): RpcName | undefined {
   if (path === '/cache_client.pubsub.Pubsub/Publish') return 'topic-publish';
   if (path === '/cache_client.pubsub.Pubsub/Subscribe') return 'topic-subscribe';
   const prefix = '/cache_client.Scs/';

@@ -1,7 +1,7 @@
 import { control } from '@gomomento/generated-types';
 import { requireAdmin } from '../auth/authorizer.js';
 import { Status, StatusError, cacheNotFound, invalidArgument } from '../status-error.js';
-import type { UnaryHandler } from '../transport/call.js';
+import type { CallContext, UnaryHandler } from '../transport/call.js';
 import type { ServiceDeps } from './service-deps.js';
 
 const pb = control.control_client;
@@ -9,7 +9,7 @@ const CONTROL = '/control_client.ScsControl/';
 
 /** Create, delete, list and flush caches. Only API keys may call them, as on Momento. */
 export function controlHandlers(deps: ServiceDeps): Array<[string, UnaryHandler]> {
-  const admin = (ctx: Parameters<UnaryHandler>[1], operation: string): void =>
+  const admin = (ctx: CallContext, operation: string): void =>
     requireAdmin(deps.keys.authenticate(ctx.header('authorization')), operation);
   return [
     [

@@ -1,13 +1,11 @@
 import { cache } from '@gomomento/generated-types';
 import type { CacheData } from '../store/cache-store.js';
 import { entryBytes, fromKey, toKey } from '../store/entries.js';
-import { failedPrecondition } from '../status-error.js';
 import type { UnaryHandler } from '../transport/call.js';
-import { checkElementSizes, checkItemSize, collectionExpiry, scsHandler, type ServiceDeps } from './service-deps.js';
+import { checkElementSizes, checkItemSize, collectionExpiry, incremented, scsHandler, type ServiceDeps } from './service-deps.js';
 
 const pb = cache.cache_client;
 const SCS = '/cache_client.Scs/';
-const INTEGER = /^-?\d+$/;
 
 interface WriteRequest {
   dictionary_name: Uint8Array;
@@ -17,10 +15,7 @@ interface WriteRequest {
 
 /** Sets fields in one step; every check runs before anything is stored. */
 function write(deps: ServiceDeps, data: CacheData, r: WriteRequest, pairs: Array<[Uint8Array, Uint8Array]>): void {
-  checkElementSizes(
-    deps,
-    pairs.map(([, value]) => value),
-  );
+  checkElementSizes(deps, pairs.map(([, value]) => value));
   const existing = data.getDictionary(r.dictionary_name);
   const fields = new Map(existing?.fields);
   for (const [field, value] of pairs) fields.set(toKey(field), Buffer.from(value));
@@ -61,21 +56,14 @@ export function dictionaryHandlers(deps: ServiceDeps): Array<[string, UnaryHandl
     [
       `${SCS}DictionarySet`,
       scsHandler(deps, 'write', dictionaryKey, (r: InstanceType<typeof pb._DictionarySetRequest>, data) => {
-        write(
-          deps,
-          data,
-          r,
-          r.items.map((item) => [item.field, item.value]),
-        );
+        write(deps, data, r, r.items.map((item) => [item.field, item.value]));
         return new pb._DictionarySetResponse();
       }),
     ],
     [
       `${SCS}DictionaryIncrement`,
       scsHandler(deps, 'write', dictionaryKey, (r: InstanceType<typeof pb._DictionaryIncrementRequest>, data) => {
-        const text = data.getDictionary(r.dictionary_name)?.fields.get(toKey(r.field))?.toString('utf8') ?? '0';
-        if (!INTEGER.test(text)) throw failedPrecondition('the field is not an integer, so it cannot be incremented');
-        const value = Number(BigInt(text) + BigInt(r.amount));
+        const value = incremented(data.getDictionary(r.dictionary_name)?.fields.get(toKey(r.field)), r.amount, 'field');
         write(deps, data, r, [[r.field, Buffer.from(String(value))]]);
         return new pb._DictionaryIncrementResponse({ value });
       }),

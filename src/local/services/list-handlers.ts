@@ -141,9 +141,8 @@ export function listHandlers(deps: ServiceDeps): Array<[string, UnaryHandler]> {
         const list = data.getList(r.list_name);
         if (!list) return new pb._ListEraseResponse({ missing: new pb._ListEraseResponse._Missing() });
         const erased = new Set<number>();
-        if (r.erase === 'all') list.values.forEach((_, i) => erased.add(i));
-        else for (const range of r.some?.ranges ?? []) for (let i = 0; i < range.count; i++) erased.add(range.begin_index + i);
-        const rest = list.values.filter((_, i) => !erased.has(i));
+        for (const range of r.some?.ranges ?? []) for (let i = 0; i < range.count; i++) erased.add(range.begin_index + i);
+        const rest = r.erase === 'all' ? [] : list.values.filter((_, i) => !erased.has(i));
         keep(data, r.list_name, rest, list.expiresAt);
         return new pb._ListEraseResponse({ found: new pb._ListEraseResponse._Found({ list_length: rest.length }) });
       }),

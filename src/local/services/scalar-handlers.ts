@@ -1,15 +1,15 @@
 import { createHash } from 'node:crypto';
 import { cache } from '@gomomento/generated-types';
 import type { CacheData } from '../store/cache-store.js';
-import { failedPrecondition, invalidArgument } from '../status-error.js';
+import { invalidArgument } from '../status-error.js';
 import type { UnaryHandler } from '../transport/call.js';
-import { checkItemSize, expiryOf, scsHandler, type ServiceDeps } from './service-deps.js';
+import { checkItemSize, expiryOf, incremented, scsHandler, type ServiceDeps } from './service-deps.js';
 
 const pb = cache.cache_client;
 const SCS = '/cache_client.Scs/';
 const hashOf = (value: Buffer): Uint8Array => createHash('sha256').update(value).digest();
 
-function store(deps: ServiceDeps, data: CacheData, key: Uint8Array, body: Uint8Array, ttlMs: number): void {
+function putScalar(deps: ServiceDeps, data: CacheData, key: Uint8Array, body: Uint8Array, ttlMs: number): void {
   const value = Buffer.from(body);
   checkItemSize(deps, key.length + value.length);
   data.put(key, { kind: 'scalar', value, expiresAt: expiryOf(deps, ttlMs) });
@@ -55,8 +55,6 @@ function hashConditionOf(request: InstanceType<typeof pb._SetIfHashRequest>): (c
 // Conditions compare against the stored scalar; a collection under the key counts as a type mismatch.
 const currentScalar = (data: CacheData, key: Uint8Array): Buffer | undefined => data.getScalar(key)?.value;
 
-const INTEGER = /^-?\d+$/;
-
 /** Get, set, delete, the conditional sets, increment and the TTL calls. */
 export function scalarHandlers(deps: ServiceDeps): Array<[string, UnaryHandler]> {
   const oneKey = (r: { cache_key: Uint8Array }) => [r.cache_key];
@@ -82,7 +80,7 @@ export function scalarHandlers(deps: ServiceDeps): Array<[string, UnaryHandler]>
     [
       `${SCS}Set`,
       scsHandler(deps, 'write', oneKey, (r: InstanceType<typeof pb._SetRequest>, data) => {
-        store(deps, data, r.cache_key, r.cache_body, r.ttl_milliseconds);
+        putScalar(deps, data, r.cache_key, r.cache_body, r.ttl_milliseconds);
         return new pb._SetResponse({ result: cache.cache_client.ECacheResult.Ok });
       }),
     ],
@@ -91,7 +89,7 @@ export function scalarHandlers(deps: ServiceDeps): Array<[string, UnaryHandler]>
       scsHandler(deps, 'write', oneKey, (r: InstanceType<typeof pb._SetIfRequest>, data) => {
         const allowed = conditionOf(r);
         if (!allowed(currentScalar(data, r.cache_key))) return new pb._SetIfResponse({ not_stored: new pb._SetIfResponse._NotStored() });
-        store(deps, data, r.cache_key, r.cache_body, r.ttl_milliseconds);
+        putScalar(deps, data, r.cache_key, r.cache_body, r.ttl_milliseconds);
         return new pb._SetIfResponse({ stored: new pb._SetIfResponse._Stored() });
       }),
     ],
@@ -99,7 +97,7 @@ export function scalarHandlers(deps: ServiceDeps): Array<[string, UnaryHandler]>
       `${SCS}SetIfNotExists`,
       scsHandler(deps, 'write', oneKey, (r: InstanceType<typeof pb._SetIfNotExistsRequest>, data) => {
         if (data.get(r.cache_key) !== undefined) return new pb._SetIfNotExistsResponse({ not_stored: new pb._SetIfNotExistsResponse._NotStored() });
-        store(deps, data, r.cache_key, r.cache_body, r.ttl_milliseconds);
+        putScalar(deps, data, r.cache_key, r.cache_body, r.ttl_milliseconds);
         return new pb._SetIfNotExistsResponse({ stored: new pb._SetIfNotExistsResponse._Stored() });
       }),
     ],
@@ -109,7 +107,7 @@ export function scalarHandlers(deps: ServiceDeps): Array<[string, UnaryHandler]>
         if (!hashConditionOf(r)(currentScalar(data, r.cache_key))) {
           return new pb._SetIfHashResponse({ not_stored: new pb._SetIfHashResponse._NotStored() });
         }
-        store(deps, data, r.cache_key, r.cache_body, r.ttl_milliseconds);
+        putScalar(deps, data, r.cache_key, r.cache_body, r.ttl_milliseconds);
         return new pb._SetIfHashResponse({ stored: new pb._SetIfHashResponse._Stored({ new_hash: hashOf(Buffer.from(r.cache_body)) }) });
       }),
     ],
@@ -133,11 +131,8 @@ export function scalarHandlers(deps: ServiceDeps): Array<[string, UnaryHandler]>
     [
       `${SCS}Increment`,
       scsHandler(deps, 'write', oneKey, (r: InstanceType<typeof pb._IncrementRequest>, data) => {
-        const current = currentScalar(data, r.cache_key);
-        const text = current?.toString('utf8') ?? '0';
-        if (!INTEGER.test(text)) throw failedPrecondition('the value is not an integer, so it cannot be incremented');
-        const value = Number(BigInt(text) + BigInt(r.amount));
-        store(deps, data, r.cache_key, Buffer.from(String(value)), r.ttl_milliseconds);
+        const value = incremented(currentScalar(data, r.cache_key), r.amount, 'value');
+        putScalar(deps, data, r.cache_key, Buffer.from(String(value)), r.ttl_milliseconds);
         return new pb._IncrementResponse({ value });
       }),
     ],
@@ -146,25 +141,13 @@ export function scalarHandlers(deps: ServiceDeps): Array<[string, UnaryHandler]>
       scsHandler(deps, 'write', oneKey, (r: InstanceType<typeof pb._UpdateTtlRequest>, data) => {
         const entry = data.get(r.cache_key);
         if (!entry) return new pb._UpdateTtlResponse({ missing: new pb._UpdateTtlResponse._Missing() });
-        let apply: boolean;
-        let ttl: number;
-        switch (r.update_ttl) {
-          case 'increase_to_milliseconds':
-            ttl = r.increase_to_milliseconds;
-            apply = deps.now() + ttl > entry.expiresAt;
-            break;
-          case 'decrease_to_milliseconds':
-            ttl = r.decrease_to_milliseconds;
-            apply = deps.now() + ttl < entry.expiresAt;
-            break;
-          case 'overwrite_to_milliseconds':
-            ttl = r.overwrite_to_milliseconds;
-            apply = true;
-            break;
-          default:
-            throw invalidArgument('an update of the ttl needs a new ttl');
-        }
-        const expiresAt = expiryOf(deps, ttl);
+        if (r.update_ttl === 'none') throw invalidArgument('an update of the ttl needs a new ttl');
+        // Checked even when the update would not apply, so an out-of-range ttl is always refused.
+        const expiresAt = expiryOf(deps, r[r.update_ttl]);
+        const apply =
+          r.update_ttl === 'overwrite_to_milliseconds' ||
+          (r.update_ttl === 'increase_to_milliseconds' && expiresAt > entry.expiresAt) ||
+          (r.update_ttl === 'decrease_to_milliseconds' && expiresAt < entry.expiresAt);
         if (!apply) return new pb._UpdateTtlResponse({ not_set: new pb._UpdateTtlResponse._NotSet() });
         entry.expiresAt = expiresAt;
         return new pb._UpdateTtlResponse({ set: new pb._UpdateTtlResponse._Set() });

@@ -3,7 +3,7 @@ import { authorizeCache, type CacheAccess } from '../auth/authorizer.js';
 import type { LocalMomentoLimits } from '../options.js';
 import type { CacheData, CacheStore } from '../store/cache-store.js';
 import type { TopicHub } from '../topics/topic-hub.js';
-import { elementTooLarge, invalidArgument, itemTooLarge } from '../status-error.js';
+import { elementTooLarge, failedPrecondition, invalidArgument, itemTooLarge } from '../status-error.js';
 import type { CallContext, UnaryHandler } from '../transport/call.js';
 
 /** What the service handlers share. */
@@ -58,4 +58,17 @@ export function checkElementSizes(deps: ServiceDeps, values: Uint8Array[]): void
 export function collectionExpiry(deps: ServiceDeps, existingExpiry: number | undefined, ttlMs: number, refresh: boolean): number {
   if (existingExpiry !== undefined && !refresh) return existingExpiry;
   return expiryOf(deps, ttlMs);
+}
+
+const INTEGER = /^-?\d+$/;
+
+/**
+ * What increment and dictionaryIncrement store: the stored integer (0 when missing) plus `amount`.
+ * @param what `value` or `field`, for the error text.
+ * @throws FAILED_PRECONDITION when the stored bytes are not an integer.
+ */
+export function incremented(current: Buffer | undefined, amount: number, what: string): number {
+  const text = current?.toString('utf8') ?? '0';
+  if (!INTEGER.test(text)) throw failedPrecondition(`the ${what} is not an integer, so it cannot be incremented`);
+  return Number(BigInt(text) + BigInt(amount));
 }

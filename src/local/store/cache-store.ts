@@ -6,10 +6,7 @@ import { toKey } from './entries.js';
 export class CacheData {
   private readonly items = new Map<string, Entry>();
 
-  constructor(
-    readonly name: string,
-    private readonly now: () => number,
-  ) {}
+  constructor(private readonly now: () => number) {}
 
   get(key: Uint8Array): Entry | undefined {
     const k = toKey(key);
@@ -31,10 +28,6 @@ export class CacheData {
 
   clear(): void {
     this.items.clear();
-  }
-
-  get size(): number {
-    return this.items.size;
   }
 
   /** Removes expired items, so memory stays bounded by what is live. */
@@ -72,17 +65,13 @@ export class CacheStore {
   /** @returns false when the cache already exists. */
   create(name: string): boolean {
     if (this.caches.has(name)) return false;
-    this.caches.set(name, new CacheData(name, this.now));
+    this.caches.set(name, new CacheData(this.now));
     return true;
   }
 
   /** @returns false when there was no such cache. */
   delete(name: string): boolean {
     return this.caches.delete(name);
-  }
-
-  has(name: string): boolean {
-    return this.caches.has(name);
   }
 
   names(): string[] {

@@ -79,6 +79,7 @@ export class TopicHub {
     this.timer.unref();
   }
 
+  /** Open subscriptions over every topic; kept as a count because every subscribe checks it against the limit. */
   get subscriptions(): number {
     return this.subscriberCount;
   }
@@ -116,11 +117,8 @@ export class TopicHub {
 
   private replay(topic: Topic, subscriber: Subscriber, resumeAt: number, page: number): void {
     const lastSeen = resumeAt - 1;
-    if (page !== 0 && page !== topic.page) {
-      subscriber.send(discontinuity(lastSeen, topic.lastSeq, topic.page));
-      return;
-    }
-    if (lastSeen > topic.lastSeq) {
+    // Another incarnation's page, or a point this one never reached: nothing to replay, only where it stands now.
+    if ((page !== 0 && page !== topic.page) || lastSeen > topic.lastSeq) {
       subscriber.send(discontinuity(lastSeen, topic.lastSeq, topic.page));
       return;
     }
@@ -158,10 +156,12 @@ export class TopicHub {
   }
 
   private beat(): void {
+    const message = heartbeat();
     for (const topic of this.topics.values()) {
-      for (const subscriber of [...topic.subscribers]) {
+      // A tick can end its subscription, which deletes it from the set: a Set's iterator allows that.
+      for (const subscriber of topic.subscribers) {
         subscriber.tick?.();
-        subscriber.send(heartbeat());
+        subscriber.send(message);
       }
     }
   }

@@ -2,8 +2,6 @@ import type { StatusError } from '../status-error.js';
 
 /** What a handler knows of a call, whatever transport carried it (gRPC now, grpc-web next). */
 export interface CallContext {
-  /** The gRPC path, e.g. `/cache_client.Scs/Get`. */
-  readonly path: string;
   /** The first value of a request header, by lowercase name. */
   header(name: string): string | undefined;
   /** Aborted when the client cancels or goes away. */

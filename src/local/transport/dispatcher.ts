@@ -3,6 +3,11 @@ import { rpcNameOf } from '../faults/rpc-names.js';
 import { Status, StatusError, toStatusError } from '../status-error.js';
 import type { CallContext, MethodTable, StreamSink } from './call.js';
 
+/** Runs one unary call of a method. @throws StatusError */
+export type UnaryCall = (request: unknown, ctx: CallContext) => Promise<unknown>;
+/** Runs one server-streaming call of a method; every outcome goes to the sink. */
+export type StreamCall = (request: unknown, ctx: CallContext, sink: StreamSink<unknown>) => Promise<void>;
+
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();
@@ -18,41 +23,50 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 
 const unimplemented = (path: string): StatusError => new StatusError(Status.UNIMPLEMENTED, `${path} is not served by the local server`);
 
-/** Runs calls through the faults, then the handler. Transports call it; it never sees a transport's types. */
+/**
+ * Runs calls through the faults, then the handler. Transports ask it once per method for the function
+ * that runs that method's calls, so the handler and fault name are looked up once, not on every call;
+ * it never sees a transport's types.
+ */
 export class Dispatcher {
   constructor(
     private readonly table: MethodTable,
     private readonly faults: FaultEngine,
   ) {}
 
-  /** @throws StatusError */
-  async unary(request: unknown, ctx: CallContext): Promise<unknown> {
-    const handler = this.table.unary.get(ctx.path);
-    if (!handler) throw unimplemented(ctx.path);
-    const faults = this.faults.plan(rpcNameOf(ctx.path), (n) => ctx.header(n));
-    if (faults.delayMs > 0) await sleep(faults.delayMs, ctx.signal);
-    if (ctx.signal.aborted) throw new StatusError(Status.CANCELLED, 'cancelled by the client');
-    if (faults.error) throw faults.error;
-    try {
-      return await handler(request, ctx);
-    } catch (error) {
-      throw toStatusError(error);
-    }
+  unary(path: string): UnaryCall {
+    const handler = this.table.unary.get(path);
+    const rpc = rpcNameOf(path);
+    return async (request, ctx) => {
+      if (!handler) throw unimplemented(path);
+      const faults = this.faults.plan(rpc, (n) => ctx.header(n));
+      if (faults.delayMs > 0) await sleep(faults.delayMs, ctx.signal);
+      if (ctx.signal.aborted) throw new StatusError(Status.CANCELLED, 'cancelled by the client');
+      if (faults.error) throw faults.error;
+      try {
+        return await handler(request, ctx);
+      } catch (error) {
+        throw toStatusError(error);
+      }
+    };
   }
 
-  async stream(request: unknown, ctx: CallContext, sink: StreamSink<unknown>): Promise<void> {
-    const handler = this.table.stream.get(ctx.path);
-    if (!handler) return sink.end(unimplemented(ctx.path));
-    const faults = this.faults.plan(rpcNameOf(ctx.path), (n) => ctx.header(n));
-    if (faults.delayMs > 0) await sleep(faults.delayMs, ctx.signal);
-    if (sink.closed) return;
-    if (faults.error) return sink.end(faults.error);
-    const target = faults.streamError ? failAfter(sink, faults.streamError.afterMessages, faults.streamError.error) : sink;
-    try {
-      handler(request, ctx, target);
-    } catch (error) {
-      sink.end(toStatusError(error));
-    }
+  stream(path: string): StreamCall {
+    const handler = this.table.stream.get(path);
+    const rpc = rpcNameOf(path);
+    return async (request, ctx, sink) => {
+      if (!handler) return sink.end(unimplemented(path));
+      const faults = this.faults.plan(rpc, (n) => ctx.header(n));
+      if (faults.delayMs > 0) await sleep(faults.delayMs, ctx.signal);
+      if (sink.closed) return;
+      if (faults.error) return sink.end(faults.error);
+      const target = faults.streamError ? failAfter(sink, faults.streamError.afterMessages, faults.streamError.error) : sink;
+      try {
+        handler(request, ctx, target);
+      } catch (error) {
+        sink.end(toStatusError(error));
+      }
+    };
   }
 }
 

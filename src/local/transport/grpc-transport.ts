@@ -2,7 +2,7 @@ import type { Duplex } from 'node:stream';
 import * as grpc from '@grpc/grpc-js';
 import { StatusError, toStatusError } from '../status-error.js';
 import type { CallContext, StreamSink } from './call.js';
-import type { Dispatcher } from './dispatcher.js';
+import type { Dispatcher, StreamCall, UnaryCall } from './dispatcher.js';
 
 /** A grpc-js service definition, as `Unimplemented<Name>Service.definition` in Momento's generated types. */
 type Definition = grpc.ServiceDefinition;
@@ -13,11 +13,10 @@ function toServiceError(error: StatusError): Partial<grpc.StatusObject> {
   return { code: error.code as number, details: error.details, metadata };
 }
 
-function contextOf(path: string, call: grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerWritableStream<unknown, unknown>): CallContext {
+function contextOf(call: grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerWritableStream<unknown, unknown>): CallContext {
   const controller = new AbortController();
   call.on('cancelled', () => controller.abort());
   return {
-    path,
     signal: controller.signal,
     header(name) {
       const value = call.metadata.get(name)[0];
@@ -56,9 +55,24 @@ function sinkOf(call: grpc.ServerWritableStream<unknown, unknown>): StreamSink<u
   };
 }
 
+function unaryMethod(run: UnaryCall): grpc.handleUnaryCall<unknown, unknown> {
+  return (call, callback) => {
+    run(call.request, contextOf(call)).then(
+      (response) => callback(null, response),
+      (error: unknown) => callback(toServiceError(toStatusError(error))),
+    );
+  };
+}
+
+function streamMethod(run: StreamCall): grpc.handleServerStreamingCall<unknown, unknown> {
+  return (call) => {
+    void run(call.request, contextOf(call), sinkOf(call));
+  };
+}
+
 /**
- * Serves Momento's gRPC services over HTTP/2 connections handed to it by the listener,
- * so gRPC and grpc-web can share one port.
+ * Serves Momento's gRPC services over HTTP/2 connections handed to it by the listener, so that
+ * gRPC and HTTP/1.1 (a plain 404 today, grpc-web later) can share one port.
  */
 export class GrpcTransport {
   private readonly server: grpc.Server;
@@ -74,17 +88,7 @@ export class GrpcTransport {
     for (const definition of definitions) {
       const impl: grpc.UntypedServiceImplementation = {};
       for (const [name, method] of Object.entries(definition)) {
-        const path = method.path;
-        impl[name] = method.responseStream
-          ? (call: grpc.ServerWritableStream<unknown, unknown>) => {
-              void dispatcher.stream(call.request, contextOf(path, call), sinkOf(call));
-            }
-          : (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
-              dispatcher.unary(call.request, contextOf(path, call)).then(
-                (response) => callback(null, response),
-                (error: unknown) => callback(toServiceError(toStatusError(error))),
-              );
-            };
+        impl[name] = method.responseStream ? streamMethod(dispatcher.stream(method.path)) : unaryMethod(dispatcher.unary(method.path));
       }
       this.server.addService(definition, impl);
     }

@@ -1,4 +1,5 @@
 import type { TopicClient, TopicDiscontinuity, TopicItem, TopicSubscribe } from '@gomomento/sdk';
+import { afterEach } from 'vitest';
 
 /** What one subscription saw, through the SDK's callbacks. */
 export interface SubscriptionEvents {
@@ -77,13 +78,9 @@ export function subscription(response: TopicSubscribe.Response): TopicSubscribe.
   return response;
 }
 
-/** Retries `attempt` every few milliseconds until it returns a value other than undefined; rejects after `timeoutMs`. */
-export async function eventually<T>(attempt: () => Promise<T | undefined>, timeoutMs = 3000, what = 'attempt'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const result = await attempt();
-    if (result !== undefined) return result;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+/** A Subscriptions whose subscriptions are all unsubscribed after each test of the enclosing `describe`. */
+export function useSubscriptions(): Subscriptions {
+  const subscriptions = new Subscriptions();
+  afterEach(() => subscriptions.closeAll());
+  return subscriptions;
 }
