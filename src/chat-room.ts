@@ -1,23 +1,16 @@
 import { resolveRoomOptions, type ChatRoomOptions, type ResolvedRoomOptions } from './chat-room-options.js';
 import { decodeMessage, encodeMessage } from './envelope.js';
-import { ChatError, fromMomentoError, isChatError } from './errors.js';
+import { ChatError, callMomento, fromMomentoError, isChatError } from './errors.js';
 import { HistoryPager, type ListEntry } from './history-pager.js';
 import { createMessageIdGenerator, type MessageIdGenerator } from './message-id.js';
 import type { ChatMessage, JsonValue } from './message.js';
 import { MessageTimeline } from './message-timeline.js';
+import { emptyBox, joiningBox, liveCallbacks, textOf, type LiveBox } from './live-feed.js';
 import type { CollectionTtlLike, TopicItemLike, TopicSubscriptionLike } from './momento-ports.js';
+import { publishStored } from './publish-with-retry.js';
 import type { RoomStatus } from './room-status.js';
+import type { ChatRoomEvents } from './room-events.js';
 import { TypedEvents, type Subscription } from './typed-events.js';
-
-/** The events of a room, by name. Each payload is discriminated by `type`. */
-export interface ChatRoomEvents {
-  /** A message arrived live, or this client sent one. Not fired for history. */
-  message: { type: 'message'; message: ChatMessage };
-  /** The room's status changed; `error` says why when it is `failed`. */
-  status: { type: 'status'; status: RoomStatus; previous: RoomStatus; error?: ChatError };
-  /** Something went wrong that no call can report: a malformed message, a failed subscription, a listener that threw. */
-  error: { type: 'error'; error: ChatError };
-}
 
 /** Options of {@link ChatRoom.send}. */
 export interface SendOptions {
@@ -34,10 +27,6 @@ export interface HistoryPage {
 }
 
 type Entry = ListEntry<ChatMessage | ChatError>;
-
-// Publishing after a stored write is retried, with the same id, so a transient failure leaves no gap live.
-const PUBLISH_ATTEMPTS = 3;
-const FINAL_MOMENTO_CODES = new Set(['PERMISSION_ERROR', 'AUTHENTICATION_ERROR', 'NOT_FOUND_ERROR', 'LIMIT_EXCEEDED_ERROR', 'INVALID_ARGUMENT_ERROR']);
 
 /** A CollectionTtl by its shape, so the library needs no runtime import of sdk-core. */
 const collectionTtl = (seconds: number): CollectionTtlLike => ({
@@ -62,7 +51,7 @@ export class ChatRoom {
   private readonly options: ResolvedRoomOptions;
   private readonly events: TypedEvents<ChatRoomEvents>;
   private readonly timeline = new MessageTimeline();
-  private readonly pager: HistoryPager<ChatMessage | ChatError>;
+  private pager: HistoryPager<ChatMessage | ChatError>;
   private readonly nextId: MessageIdGenerator;
   private currentStatus: RoomStatus = 'initialized';
   private subscription: TopicSubscriptionLike | undefined;
@@ -78,7 +67,7 @@ export class ChatRoom {
     this.events = new TypedEvents<ChatRoomEvents>((error) =>
       this.emitError(new ChatError('INVALID_ARGUMENT', 'unable to deliver an event; a listener threw', { cause: error })),
     );
-    this.pager = new HistoryPager((start, end) => this.readHistory(start, end), this.options.pageSize);
+    this.pager = this.createPager();
   }
 
   /** The room id. */
@@ -112,25 +101,45 @@ export class ChatRoom {
   }
 
   /**
-   * Joins: subscribes to the room's topic first, then loads the newest page of history and merges the two
-   * by message id, so a message sent at any moment around the join is seen exactly once, in order.
+   * Joins: subscribes to the room's topic first, then loads the newest page of history (and further back
+   * when more than a page was written meanwhile) and merges the two by message id, so a message sent at
+   * any moment around the join is seen exactly once, in order.
    * @returns the loaded messages, oldest first.
-   * @throws ChatError with the code of what failed (PERMISSION_DENIED, CACHE_NOT_FOUND…); the room is then `failed`.
+   * @throws ChatError with the code of what failed (PERMISSION_DENIED, CACHE_NOT_FOUND…); the room is then
+   * `failed`. NOT_JOINED when `leave()` was called meanwhile; the room stays `left`.
    */
   async join(): Promise<readonly ChatMessage[]> {
     if (this.currentStatus === 'joining' || this.currentStatus === 'joined') {
       throw new ChatError('INVALID_ARGUMENT', `unable to join; the room is already ${this.currentStatus}`);
     }
     this.setStatus('joining');
-    const box: LiveBox = { buffer: [], deliver: undefined, fail: (error) => (box.failure ??= error) };
+    const box = joiningBox();
     this.live = box;
-    try {
-      const subscribed = await this.options.topicClient.subscribe(this.options.cacheName, this.options.roomId, liveCallbacks(box));
-      if (subscribed.type === 'Error') throw fromMomentoError(`subscribe to room ${this.options.roomId}`, subscribed);
-      this.subscription = subscribed;
+    const { pager } = this;
+    // After each wait: a leave() meanwhile owns the room now, and nothing read may reach it.
+    const stillJoining = (): void => {
       if (this.live !== box) throw new ChatError('NOT_JOINED', 'unable to join; the room was left while joining');
-      const newest = await this.pager.loadNewest();
+    };
+    try {
+      const { topicClient, cacheName, roomId } = this.options;
+      const subscribed = await callMomento('join', () => topicClient.subscribe(cacheName, roomId, liveCallbacks(box)));
+      if (subscribed.type === 'Error') throw fromMomentoError(`subscribe to room ${this.options.roomId}`, subscribed);
+      if (this.live !== box) subscribed.unsubscribe();
+      stillJoining();
+      this.subscription = subscribed;
+      const newest = await pager.loadNewest();
+      stillJoining();
       this.timeline.mergeHistory(this.readable(newest), 'back');
+      // If more than a page was written between subscribing and reading, the first live message lies
+      // before the page, at most as many entries back as there are live messages: read back to it.
+      const firstLive = box.buffer.map((item) => decodeMessage(textOf(item))).find((m): m is ChatMessage => !isChatError(m));
+      let readBack = 0;
+      while (firstLive && !this.timeline.has(firstLive.id) && pager.hasMore && readBack < box.buffer.length) {
+        const { older } = await pager.loadOlder();
+        stillJoining();
+        this.timeline.mergeHistory(this.readable(older), 'front');
+        readBack += this.options.pageSize;
+      }
       if (box.failure) throw box.failure;
       box.deliver = (item) => this.receive(item, true);
       box.fail = (error) => this.failLive(error);
@@ -139,6 +148,7 @@ export class ChatRoom {
       return this.timeline.messages;
     } catch (error) {
       const chatError = isChatError(error) ? error : new ChatError('MOMENTO_ERROR', 'unable to join; the client threw', { cause: error });
+      if (this.live !== box) throw chatError;
       this.teardown();
       this.setStatus('failed', chatError);
       throw chatError;
@@ -163,24 +173,17 @@ export class ChatRoom {
     const { encoded, message } = encodeMessage({ id, text, timestamp, claims, metadata: options.metadata }, this.options.maxMessageBytes);
     this.requireJoined('send');
     const { cacheClient, topicClient, cacheName, roomId } = this.options;
-    const stored = await cacheClient.listPushBack(cacheName, roomId, encoded, {
-      truncateFrontToSize: this.options.historyLength,
-      ttl: collectionTtl(this.options.historyTtlSeconds),
-    });
+    const stored = await callMomento('send', () =>
+      cacheClient.listPushBack(cacheName, roomId, encoded, {
+        truncateFrontToSize: this.options.historyLength,
+        ttl: collectionTtl(this.options.historyTtlSeconds),
+      }),
+    );
     if (stored.type === 'Error') throw fromMomentoError('send', stored);
     if (this.currentStatus === 'joined') this.accept(message, true);
 
-    let failure: ChatError | undefined;
-    for (let attempt = 0; attempt < PUBLISH_ATTEMPTS; attempt++) {
-      const published = await topicClient.publish(cacheName, roomId, encoded);
-      if (published.type !== 'Error') return message;
-      failure = fromMomentoError('publish', published);
-      if (FINAL_MOMENTO_CODES.has(published.errorCode())) break;
-    }
-    throw new ChatError('DELIVERY_FAILED', `unable to deliver message ${id} live; it is stored in the history (${failure?.message})`, {
-      cause: failure,
-      momentoErrorCode: failure?.momentoErrorCode,
-    });
+    await publishStored(topicClient, cacheName, roomId, id, encoded);
+    return message;
   }
 
   /**
@@ -191,7 +194,10 @@ export class ChatRoom {
    */
   async loadOlder(): Promise<HistoryPage> {
     this.requireJoined('load older messages');
-    const page = await this.pager.loadOlder();
+    const { pager } = this;
+    const page = await pager.loadOlder();
+    // Left (and perhaps joined again) while reading: the page belongs to a timeline that is gone.
+    if (this.pager !== pager) throw new ChatError('NOT_JOINED', 'unable to load older messages; the room was left meanwhile');
     const added = this.timeline.mergeHistory(this.readable(page.older), 'front');
     return { messages: added, hasMore: page.hasMore };
   }
@@ -210,15 +216,20 @@ export class ChatRoom {
   private teardown(): void {
     this.subscription?.unsubscribe();
     this.subscription = undefined;
-    // The SDK may keep the callbacks of an ended subscription; emptying the box lets the room go.
-    if (this.live) Object.assign(this.live, { buffer: [], deliver: undefined, fail: undefined });
+    if (this.live) emptyBox(this.live);
     this.live = undefined;
     this.timeline.clear();
-    this.pager.reset();
+    // A new pager, so a read still in flight cannot write into the next join's.
+    this.pager = this.createPager();
+  }
+
+  private createPager(): HistoryPager<ChatMessage | ChatError> {
+    return new HistoryPager((start, end) => this.readHistory(start, end), this.options.pageSize);
   }
 
   private async readHistory(start: number, end: number | undefined): Promise<Entry[] | undefined> {
-    const fetched = await this.options.cacheClient.listFetch(this.options.cacheName, this.options.roomId, { startIndex: start, endIndex: end });
+    const { cacheClient, cacheName, roomId } = this.options;
+    const fetched = await callMomento('read the history', () => cacheClient.listFetch(cacheName, roomId, { startIndex: start, endIndex: end }));
     if (fetched.type === 'Error') throw fromMomentoError(`read the history of room ${this.options.roomId}`, fetched);
     if (fetched.type === 'Miss') return undefined;
     return fetched.valueListString().map((raw) => {
@@ -238,8 +249,7 @@ export class ChatRoom {
   }
 
   private receive(item: TopicItemLike, announce: boolean): void {
-    const raw = item.value();
-    const decoded = decodeMessage(typeof raw === 'string' ? raw : new TextDecoder().decode(raw), item.tokenId() || undefined);
+    const decoded = decodeMessage(textOf(item), item.tokenId() || undefined);
     if (isChatError(decoded)) return this.emitError(decoded);
     this.accept(decoded, announce);
   }
@@ -268,20 +278,4 @@ export class ChatRoom {
     this.currentStatus = status;
     this.events.emit('status', error ? { type: 'status', status, previous, error } : { type: 'status', status, previous });
   }
-}
-
-/** What the subscription's callbacks reach: a box the room empties when it leaves. */
-interface LiveBox {
-  buffer: TopicItemLike[];
-  deliver: ((item: TopicItemLike) => void) | undefined;
-  fail: ((error: ChatError) => void) | undefined;
-  /** A subscription error that came while joining. */
-  failure?: ChatError;
-}
-
-function liveCallbacks(box: LiveBox) {
-  return {
-    onItem: (item: TopicItemLike) => (box.deliver ? box.deliver(item) : box.buffer.push(item)),
-    onError: (error: Parameters<typeof fromMomentoError>[1]) => box.fail?.(fromMomentoError('stay subscribed', error)),
-  };
 }

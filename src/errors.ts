@@ -35,6 +35,7 @@ const BRAND = Symbol.for('momento-chat.ChatError');
  * Momento errors, the SDK's error object) and `momentoErrorCode` the Momento code, when there is one.
  */
 export class ChatError extends Error {
+  /** Always `ChatError`. */
   override name = 'ChatError';
   /** What went wrong, as a stable string. */
   readonly code: ChatErrorCode;
@@ -42,6 +43,7 @@ export class ChatError extends Error {
   readonly momentoErrorCode?: string;
 
   /**
+   * Creates an error; the library throws these, apps rarely need to.
    * @param code what went wrong.
    * @param message lowercase, "unable to <operation>; <reason>".
    * @param options `cause` (the underlying error) and `momentoErrorCode`.
@@ -86,4 +88,18 @@ export function fromMomentoError(operation: string, response: MomentoErrorRespon
     cause: response.innerException(),
     momentoErrorCode,
   });
+}
+
+/**
+ * Runs one Momento client call. A client answers failures with error responses, but one that throws
+ * (a bug, a closed client) must still surface as a ChatError, never as a raw exception.
+ */
+export async function callMomento<T>(operation: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (isChatError(error)) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ChatError('MOMENTO_ERROR', `unable to ${operation}; the Momento client threw: ${reason}`, { cause: error });
+  }
 }

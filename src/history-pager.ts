@@ -24,12 +24,17 @@ const MAX_WINDOW_MOVES = 16;
  *
  * Indices are negative, counted from the end, so trimming the front never shifts them. The window
  * for the next page ends one entry after where the oldest known entry should be, from the count of
- * entries known to be newer. That count can only be too low (entries written but not yet seen), which
+ * entries known to be newer. That count is mostly too low (entries written but not yet seen), which
  * moves the window towards newer entries: the page then overlaps what is known, and the overlap is
  * removed by key. The oldest known entry inside the window anchors the page, so nothing is skipped.
+ * The count is too high only when a live entry lies before the anchor (written before the newest page
+ * was read, published after): then the search starts again from the entries read from the list, which
+ * all lie after the anchor.
  */
 export class HistoryPager<T> {
   private readonly known = new Set<string>();
+  // Keys read from the list itself: unlike live ones, all lie at or after the anchor.
+  private readonly listed = new Set<string>();
   private oldest: string | undefined;
   private more = true;
 
@@ -43,7 +48,7 @@ export class HistoryPager<T> {
     return this.more;
   }
 
-  /** Records an entry seen elsewhere (a live message): it is in the list, newer than the oldest known. */
+  /** Records an entry seen elsewhere (a live message): it is in the list, mostly newer than the oldest known. */
   see(key: string): void {
     this.known.add(key);
     this.oldest ??= key;
@@ -51,10 +56,14 @@ export class HistoryPager<T> {
 
   /** Reads the newest page. */
   async loadNewest(): Promise<Array<ListEntry<T>>> {
-    const entries = (await this.read(-this.pageSize, undefined)) ?? [];
-    this.more = entries.length >= this.pageSize;
+    const read = (await this.read(-this.pageSize, undefined)) ?? [];
+    this.more = read.length >= this.pageSize;
+    const entries = unique(read);
     if (entries[0]) this.oldest = entries[0].key;
-    for (const entry of entries) this.known.add(entry.key);
+    for (const entry of entries) {
+      this.known.add(entry.key);
+      this.listed.add(entry.key);
+    }
     return entries;
   }
 
@@ -62,33 +71,42 @@ export class HistoryPager<T> {
   async loadOlder(): Promise<OlderPage<T>> {
     const anchor = this.oldest;
     if (!this.more || anchor === undefined) return this.finish([], false);
-    let newer = this.known.size;
-    for (let move = 0; move < MAX_WINDOW_MOVES; move++) {
-      const end = newer - 1 === 0 ? undefined : -(newer - 1);
-      const entries = await this.read(-(newer + this.pageSize), end);
-      if (!entries || entries.length === 0) return this.finish([], false);
-      const at = entries.findIndex((e) => e.key === anchor);
-      if (at >= 0) {
-        const older = entries.slice(0, at).filter((e) => !this.known.has(e.key));
+    for (const from of new Set([this.known.size, this.listed.size])) {
+      for (let move = 0, newer = from; move < MAX_WINDOW_MOVES; move++, newer += this.pageSize) {
+        const end = newer - 1 === 0 ? undefined : -(newer - 1);
+        const entries = await this.read(-(newer + this.pageSize), end);
+        if (!entries) return this.finish([], false);
+        // Past the front of the list: the anchor lies after the window, or was trimmed.
+        if (entries.length === 0) break;
+        const keys = entries.map((e) => e.key);
+        let at = keys.lastIndexOf(anchor);
+        // An entry stored twice (a retried push): its older copy anchors only if nothing unknown lies between.
+        for (let i = at - 1; i >= 0 && this.known.has(keys[i]!); i--) if (keys[i] === anchor) at = i;
         // A window shorter than asked for reached the front of the list: nothing lies before it.
-        return this.finish(older, entries.length > this.pageSize);
+        const hasMore = entries.length > this.pageSize;
+        if (at > 0 || (at === 0 && !hasMore)) return this.finish(entries.slice(0, at), hasMore);
+        // The anchor lies further back than the count said (or first in a full window, a whole page
+        // back): more was written than was seen.
       }
-      // The anchor lies further back than the count said: more was written than was seen.
-      newer += this.pageSize;
     }
     return this.finish([], false);
   }
 
-  reset(): void {
-    this.known.clear();
-    this.oldest = undefined;
-    this.more = true;
-  }
-
-  private finish(older: Array<ListEntry<T>>, hasMore: boolean): OlderPage<T> {
-    for (const entry of older) this.known.add(entry.key);
-    if (older[0]) this.oldest = older[0].key;
+  /** Takes the entries before the anchor as read: the first becomes the anchor, known or not. */
+  private finish(before: Array<ListEntry<T>>, hasMore: boolean): OlderPage<T> {
+    const older = unique(before).filter((e) => !this.known.has(e.key));
+    for (const entry of before) {
+      this.known.add(entry.key);
+      this.listed.add(entry.key);
+    }
+    if (before[0]) this.oldest = before[0].key;
     this.more = hasMore;
     return { older, hasMore };
   }
+}
+
+/** The entries with their first copy of each key only. */
+function unique<T>(entries: Array<ListEntry<T>>): Array<ListEntry<T>> {
+  const keys = new Set<string>();
+  return entries.filter((e) => !keys.has(e.key) && !!keys.add(e.key));
 }

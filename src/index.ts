@@ -1,5 +1,6 @@
 export { ChatRoom } from './chat-room.js';
-export type { ChatRoomEvents, SendOptions, HistoryPage } from './chat-room.js';
+export type { SendOptions, HistoryPage } from './chat-room.js';
+export type { ChatRoomEvents, MessageEvent, StatusEvent, ErrorEvent } from './room-events.js';
 export type { ChatRoomOptions } from './chat-room-options.js';
 export type { ChatMessage, MessageSender, SenderClaims, JsonValue } from './message.js';
 export type { RoomStatus } from './room-status.js';
@@ -13,22 +14,36 @@ export { clientOnlyScopes, vendClientOnlyTokens } from './token-scopes.js';
 export type {
   ChatAuthClient,
   ChatTokenScope,
+  DisposableTokenOptions,
+  ExpiresAtLike,
+  ExpiresInLike,
+  GenerateDisposableTokenResponse,
+  GenerateDisposableTokenSuccess,
+  ItemKey,
   ItemPermission,
+  ItemScope,
   RoomRef,
   RoomTokenScopes,
   RoomTokens,
   TopicPermission,
+  TopicScope,
   VendTokensOptions,
 } from './token-scopes.js';
 export type {
   ChatCacheClient,
   ChatTopicClient,
   CollectionTtlLike,
+  ListFetchHit,
+  ListFetchMiss,
+  ListFetchOptions,
   ListFetchResponse,
+  ListPushBackOptions,
   ListPushBackResponse,
+  ListPushBackSuccess,
   MomentoErrorResponse,
   TopicItemLike,
   TopicPublishResponse,
+  TopicPublishSuccess,
   TopicSubscribeCallbacks,
   TopicSubscribeResponse,
   TopicSubscriptionLike,

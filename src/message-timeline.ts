@@ -20,9 +20,16 @@ export class MessageTimeline {
     return this.ids.has(id);
   }
 
-  /** @returns false when the message was already there. */
+  /**
+   * Adds a live message. A copy of a message already there is dropped, except that a copy stamped with
+   * its publisher's tokenId replaces one without (a sender's own message, when its echo arrives).
+   * @returns false when the message was already there.
+   */
   addLive(message: ChatMessage): boolean {
-    if (this.ids.has(message.id)) return false;
+    if (this.ids.has(message.id)) {
+      if (message.sender.tokenId !== undefined) this.verify(message);
+      return false;
+    }
     let at = this.entries.length;
     while (at > 0 && this.unsettled.has(this.entries[at - 1]!.id) && this.entries[at - 1]!.id > message.id) at--;
     this.entries.splice(at, 0, message);
@@ -41,7 +48,11 @@ export class MessageTimeline {
     const added: ChatMessage[] = [];
     let pending: ChatMessage[] = [];
     let lastKnownIndex = -1;
+    const inRun = new Set<string>();
     for (const message of run) {
+      // A retried push stores a message twice: its first copy in the run places it.
+      if (inRun.has(message.id)) continue;
+      inRun.add(message.id);
       if (!this.ids.has(message.id)) {
         pending.push(message);
         continue;
@@ -57,6 +68,12 @@ export class MessageTimeline {
       this.insert(at, pending, added);
     }
     return added;
+  }
+
+  private verify(message: ChatMessage): void {
+    const at = this.entries.findIndex((m) => m.id === message.id);
+    const current = this.entries[at];
+    if (current && current.sender.tokenId === undefined) this.entries[at] = { ...current, sender: message.sender };
   }
 
   clear(): void {

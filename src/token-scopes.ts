@@ -3,15 +3,27 @@ import type { MomentoErrorResponse } from './momento-ports.js';
 
 /** A cache permission limited to one item, in the shape `AuthClient.generateDisposableToken` takes. */
 export interface ItemPermission {
+  /** A Momento `CacheRole`. */
   role: 'readwrite' | 'readonly' | 'writeonly';
+  /** The cache. */
   cache: string;
-  item: { key: string };
+  /** The one item. */
+  item: ItemKey;
+}
+
+/** An item selector naming one key. */
+export interface ItemKey {
+  /** The item's key: for a room, its id. */
+  key: string;
 }
 
 /** A topic permission limited to one topic. */
 export interface TopicPermission {
+  /** A Momento `TopicRole`. */
   role: 'publishsubscribe' | 'subscribeonly' | 'publishonly';
+  /** The cache the topic belongs to. */
   cache: string;
+  /** The one topic. */
   topic: string;
 }
 
@@ -19,14 +31,26 @@ export interface TopicPermission {
  * The scope of one disposable token. A scope never mixes item and topic permissions: the Momento SDKs
  * silently widen the item permission of such a mixed scope to the whole cache.
  */
-export type ChatTokenScope = { permissions: ItemPermission[] } | { permissions: TopicPermission[] };
+export type ChatTokenScope = ItemScope | TopicScope;
+
+/** A token scope of item permissions only. */
+export interface ItemScope {
+  /** Each names one item. */
+  permissions: ItemPermission[];
+}
+
+/** A token scope of topic permissions only. */
+export interface TopicScope {
+  /** Each names one topic. */
+  permissions: TopicPermission[];
+}
 
 /** The two scopes a client of one room needs: one for its CacheClient, one for its TopicClient. */
 export interface RoomTokenScopes {
   /** For the CacheClient: the room's list item only. */
-  cache: { permissions: ItemPermission[] };
+  cache: ItemScope;
   /** For the TopicClient: the room's topic only. */
-  topics: { permissions: TopicPermission[] };
+  topics: TopicScope;
 }
 
 /** The cache and room a scope is for. */
@@ -64,18 +88,42 @@ export function clientOnlyScopes(room: RoomRef): RoomTokenScopes {
 }
 
 /** `ExpiresIn` by its shape. */
-interface ExpiresInLike {
+export interface ExpiresInLike {
+  /** The life in seconds. */
   seconds(): number;
+  /** Whether it expires at all; disposable tokens must. */
   doesExpire(): boolean;
 }
 
+/** `ExpiresAt` by its shape. */
+export interface ExpiresAtLike {
+  /** The expiry in epoch seconds. */
+  epoch(): number;
+}
+
+/** A token that `generateDisposableToken` vended. */
+export interface GenerateDisposableTokenSuccess {
+  /** The discriminant. */
+  readonly type: 'Success';
+  /** The token, for `CredentialProvider.fromDisposableToken`. */
+  readonly authToken: string;
+  /** When it expires. */
+  readonly expiresAt: ExpiresAtLike;
+}
+
 /** The response of `generateDisposableToken`. */
-type GenerateDisposableTokenResponse = { readonly type: 'Success'; readonly authToken: string; readonly expiresAt: { epoch(): number } } | MomentoErrorResponse;
+export type GenerateDisposableTokenResponse = GenerateDisposableTokenSuccess | MomentoErrorResponse;
+
+/** Options of `generateDisposableToken`. */
+export interface DisposableTokenOptions {
+  /** Stamped by Momento on every item the token's holder publishes. */
+  tokenId?: string;
+}
 
 /** The auth client method the vending helpers call: an `AuthClient` of either Momento SDK, with an API key. */
 export interface ChatAuthClient {
   /** Vends a disposable token. */
-  generateDisposableToken(scope: ChatTokenScope, expiresIn: ExpiresInLike, options?: { tokenId?: string }): Promise<GenerateDisposableTokenResponse>;
+  generateDisposableToken(scope: ChatTokenScope, expiresIn: ExpiresInLike, options?: DisposableTokenOptions): Promise<GenerateDisposableTokenResponse>;
 }
 
 /** The tokens of one user for one room, to hand to that user's client. */

@@ -19,7 +19,8 @@ export class TypedEvents<Events extends object> {
       set = new Set();
       this.listeners.set(event, set);
     }
-    const entry = listener as (payload: never) => void;
+    // A wrapper per call: each handle removes its own registration, even when one function subscribed twice.
+    const entry = (payload: never) => (listener as (payload: never) => void)(payload);
     set.add(entry);
     return { unsubscribe: () => void this.listeners.get(event)?.delete(entry) };
   }

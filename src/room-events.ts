@@ -1,0 +1,41 @@
+import type { ChatError } from './errors.js';
+import type { ChatMessage } from './message.js';
+import type { RoomStatus } from './room-status.js';
+
+/** A message arrived live, or this client sent one. */
+export interface MessageEvent {
+  /** The discriminant. */
+  type: 'message';
+  /** The message. */
+  message: ChatMessage;
+}
+
+/** The room's status changed. */
+export interface StatusEvent {
+  /** The discriminant. */
+  type: 'status';
+  /** The new status. */
+  status: RoomStatus;
+  /** The status before. */
+  previous: RoomStatus;
+  /** Why, when the new status is `failed`. */
+  error?: ChatError;
+}
+
+/** Something went wrong that no call can report: a malformed message, a failed subscription, a listener that threw. */
+export interface ErrorEvent {
+  /** The discriminant. */
+  type: 'error';
+  /** What went wrong. */
+  error: ChatError;
+}
+
+/** The events of a room, by name. */
+export interface ChatRoomEvents {
+  /** A message arrived live, or this client sent one. Not fired for history. */
+  message: MessageEvent;
+  /** The room's status changed. */
+  status: StatusEvent;
+  /** Something went wrong outside any call. */
+  error: ErrorEvent;
+}
