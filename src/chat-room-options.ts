@@ -1,6 +1,6 @@
 import { ChatError } from './errors.js';
 import { MOMENTO_TOPIC_MESSAGE_BYTES } from './envelope.js';
-import type { MessageIdGenerator } from './message-id.js';
+import { createMessageIdGenerator, type MessageIdGenerator } from './message-id.js';
 import type { SenderClaims } from './message.js';
 import type { ChatCacheClient, ChatTopicClient } from './momento-ports.js';
 
@@ -20,13 +20,13 @@ export interface ChatRoomOptions {
   historyLength?: number;
   /** The history's TTL in seconds, refreshed by every message. Default and maximum 86400 (Momento's 24 h). */
   historyTtlSeconds?: number;
-  /** Messages per history page. Default 50. */
+  /** Messages per history page, at most `historyLength`. Default 50, or `historyLength` when smaller. */
   pageSize?: number;
   /** The largest encoded message, in bytes. Default and maximum 4096 (Momento's topic limit). */
   maxMessageBytes?: number;
   /** The clock for message timestamps and ids, in epoch milliseconds. Default `Date.now`. */
   now?: () => number;
-  /** Makes message ids. Default: time-ordered ULIDs. */
+  /** Makes message ids: ULIDs (26 characters of Crockford base32), or readers reject the messages. Default: time-ordered ULIDs from `now`. */
   generateId?: MessageIdGenerator;
 }
 
@@ -48,6 +48,7 @@ export function resolveRoomOptions(options: ChatRoomOptions) {
     throw new ChatError('INVALID_ARGUMENT', `unable to create the room; roomId must be 1 to 128 letters, digits or _.:@- characters, not ${JSON.stringify(options.roomId)}`);
   }
   const historyLength = integerIn('historyLength', options.historyLength ?? 100, 1, 100_000);
+  const now = options.now ?? Date.now;
   return {
     cacheClient: options.cacheClient,
     topicClient: options.topicClient,
@@ -58,8 +59,8 @@ export function resolveRoomOptions(options: ChatRoomOptions) {
     historyTtlSeconds: integerIn('historyTtlSeconds', options.historyTtlSeconds ?? MAX_TTL_SECONDS, 1, MAX_TTL_SECONDS),
     pageSize: integerIn('pageSize', options.pageSize ?? Math.min(50, historyLength), 1, historyLength),
     maxMessageBytes: integerIn('maxMessageBytes', options.maxMessageBytes ?? MOMENTO_TOPIC_MESSAGE_BYTES, 64, MOMENTO_TOPIC_MESSAGE_BYTES),
-    now: options.now ?? Date.now,
-    generateId: options.generateId,
+    now,
+    generateId: options.generateId ?? createMessageIdGenerator(now),
   };
 }
 

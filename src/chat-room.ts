@@ -2,11 +2,10 @@ import { resolveRoomOptions, type ChatRoomOptions, type ResolvedRoomOptions } fr
 import { decodeMessage, encodeMessage } from './envelope.js';
 import { ChatError, callMomento, fromMomentoError, isChatError } from './errors.js';
 import { HistoryPager, type ListEntry } from './history-pager.js';
-import { createMessageIdGenerator, type MessageIdGenerator } from './message-id.js';
 import type { ChatMessage, JsonValue } from './message.js';
 import { MessageTimeline } from './message-timeline.js';
-import { emptyBox, joiningBox, liveCallbacks, textOf, type LiveBox } from './live-feed.js';
-import type { CollectionTtlLike, TopicItemLike, TopicSubscriptionLike } from './momento-ports.js';
+import { emptyBox, joiningBox, liveCallbacks, type LiveBox, type LiveItem } from './live-feed.js';
+import type { CollectionTtlLike, TopicSubscriptionLike } from './momento-ports.js';
 import { publishStored } from './publish-with-retry.js';
 import type { RoomStatus } from './room-status.js';
 import type { ChatRoomEvents } from './room-events.js';
@@ -26,7 +25,7 @@ export interface HistoryPage {
   hasMore: boolean;
 }
 
-type Entry = ListEntry<ChatMessage | ChatError>;
+type Entry = ListEntry<LiveItem>;
 
 /** A CollectionTtl by its shape, so the library needs no runtime import of sdk-core. */
 const collectionTtl = (seconds: number): CollectionTtlLike => ({
@@ -51,8 +50,7 @@ export class ChatRoom {
   private readonly options: ResolvedRoomOptions;
   private readonly events: TypedEvents<ChatRoomEvents>;
   private readonly timeline = new MessageTimeline();
-  private pager: HistoryPager<ChatMessage | ChatError>;
-  private readonly nextId: MessageIdGenerator;
+  private pager: HistoryPager<LiveItem>;
   private currentStatus: RoomStatus = 'initialized';
   private subscription: TopicSubscriptionLike | undefined;
   private live: LiveBox | undefined;
@@ -63,10 +61,10 @@ export class ChatRoom {
    */
   constructor(options: ChatRoomOptions) {
     this.options = resolveRoomOptions(options);
-    this.nextId = this.options.generateId ?? createMessageIdGenerator(this.options.now);
-    this.events = new TypedEvents<ChatRoomEvents>((error) =>
-      this.emitError(new ChatError('INVALID_ARGUMENT', 'unable to deliver an event; a listener threw', { cause: error })),
-    );
+    this.events = new TypedEvents<ChatRoomEvents>((error, event) => {
+      // Reporting a throwing `error` listener through `error` would call it again, without end.
+      if (event !== 'error') this.emitError(new ChatError('INVALID_ARGUMENT', 'unable to deliver an event; a listener threw', { cause: error }));
+    });
     this.pager = this.createPager();
   }
 
@@ -80,7 +78,10 @@ export class ChatRoom {
     return this.currentStatus;
   }
 
-  /** Every loaded message, oldest first, each once: history in the list's order, then live messages. */
+  /**
+   * Every loaded message, oldest first, each once: history in the list's order, then live messages.
+   * A new array after each change (the same one until then), so an array read earlier never changes.
+   */
   get messages(): readonly ChatMessage[] {
     return this.timeline.messages;
   }
@@ -91,7 +92,8 @@ export class ChatRoom {
   }
 
   /**
-   * Listens to an event.
+   * Listens to an event. A listener that throws does not stop the others; the throw is reported as an
+   * `error` event (INVALID_ARGUMENT), except the throw of an `error` listener, which is dropped.
    * @param event `message`, `status` or `error`.
    * @param listener called with the event's payload.
    * @returns a handle whose `unsubscribe()` stops the listener.
@@ -103,49 +105,58 @@ export class ChatRoom {
   /**
    * Joins: subscribes to the room's topic first, then loads the newest page of history (and further back
    * when more than a page was written meanwhile) and merges the two by message id, so a message sent at
-   * any moment around the join is seen exactly once, in order.
+   * any moment around the join is seen exactly once, in order. Malformed entries are reported as `error`
+   * events once the room is joined.
    * @returns the loaded messages, oldest first.
-   * @throws ChatError with the code of what failed (PERMISSION_DENIED, CACHE_NOT_FOUND…); the room is then
-   * `failed`. NOT_JOINED when `leave()` was called meanwhile; the room stays `left`.
+   * @throws ChatError INVALID_ARGUMENT when the room is already joining or joined; the code of what failed
+   * (PERMISSION_DENIED, CACHE_NOT_FOUND…), and the room is then `failed`; NOT_JOINED when `leave()` was
+   * called meanwhile, and the room stays `left`.
    */
   async join(): Promise<readonly ChatMessage[]> {
     if (this.currentStatus === 'joining' || this.currentStatus === 'joined') {
       throw new ChatError('INVALID_ARGUMENT', `unable to join; the room is already ${this.currentStatus}`);
     }
-    this.setStatus('joining');
     const box = joiningBox();
     this.live = box;
+    this.setStatus('joining');
     const { pager } = this;
-    // After each wait: a leave() meanwhile owns the room now, and nothing read may reach it.
+    const malformed: ChatError[] = [];
+    // A leave() (from a listener, or after any wait) owns the room now, and nothing read may reach it.
     const stillJoining = (): void => {
       if (this.live !== box) throw new ChatError('NOT_JOINED', 'unable to join; the room was left while joining');
+      if (box.failure) throw box.failure;
     };
     try {
+      stillJoining();
       const { topicClient, cacheName, roomId } = this.options;
       const subscribed = await callMomento('join', () => topicClient.subscribe(cacheName, roomId, liveCallbacks(box)));
-      if (subscribed.type === 'Error') throw fromMomentoError(`subscribe to room ${this.options.roomId}`, subscribed);
+      if (subscribed.type === 'Error') throw fromMomentoError(`subscribe to room ${roomId}`, subscribed);
       if (this.live !== box) subscribed.unsubscribe();
       stillJoining();
       this.subscription = subscribed;
       const newest = await pager.loadNewest();
       stillJoining();
-      this.timeline.mergeHistory(this.readable(newest), 'back');
+      this.timeline.mergeHistory(readable(newest, malformed), 'back');
       // If more than a page was written between subscribing and reading, the first live message lies
       // before the page, at most as many entries back as there are live messages: read back to it.
-      const firstLive = box.buffer.map((item) => decodeMessage(textOf(item))).find((m): m is ChatMessage => !isChatError(m));
+      const firstLive = box.buffer.find((item): item is ChatMessage => !isChatError(item));
       let readBack = 0;
       while (firstLive && !this.timeline.has(firstLive.id) && pager.hasMore && readBack < box.buffer.length) {
         const { older } = await pager.loadOlder();
         stillJoining();
-        this.timeline.mergeHistory(this.readable(older), 'front');
+        this.timeline.mergeHistory(readable(older, malformed), 'front');
         readBack += this.options.pageSize;
       }
-      if (box.failure) throw box.failure;
-      box.deliver = (item) => this.receive(item, true);
+      for (const item of box.buffer.splice(0)) {
+        if (isChatError(item)) malformed.push(item);
+        else this.accept(item, false);
+      }
+      box.deliver = (item) => (isChatError(item) ? this.emitError(item) : this.accept(item, true));
       box.fail = (error) => this.failLive(error);
-      for (const item of box.buffer.splice(0)) this.receive(item, false);
+      const loaded = this.timeline.messages;
       this.setStatus('joined');
-      return this.timeline.messages;
+      for (const error of malformed) this.emitError(error);
+      return loaded;
     } catch (error) {
       const chatError = isChatError(error) ? error : new ChatError('MOMENTO_ERROR', 'unable to join; the client threw', { cause: error });
       if (this.live !== box) throw chatError;
@@ -168,7 +179,7 @@ export class ChatRoom {
    */
   async send(text: string, options: SendOptions = {}): Promise<ChatMessage> {
     const timestamp = this.options.now();
-    const id = this.nextId();
+    const id = this.options.generateId();
     const claims = this.options.sender;
     const { encoded, message } = encodeMessage({ id, text, timestamp, claims, metadata: options.metadata }, this.options.maxMessageBytes);
     this.requireJoined('send');
@@ -198,7 +209,10 @@ export class ChatRoom {
     const page = await pager.loadOlder();
     // Left (and perhaps joined again) while reading: the page belongs to a timeline that is gone.
     if (this.pager !== pager) throw new ChatError('NOT_JOINED', 'unable to load older messages; the room was left meanwhile');
-    const added = this.timeline.mergeHistory(this.readable(page.older), 'front');
+    const malformed: ChatError[] = [];
+    // Merged before any error is reported: an `error` listener may leave the room.
+    const added = this.timeline.mergeHistory(readable(page.older, malformed), 'front');
+    for (const error of malformed) this.emitError(error);
     return { messages: added, hasMore: page.hasMore };
   }
 
@@ -214,16 +228,17 @@ export class ChatRoom {
   }
 
   private teardown(): void {
-    this.subscription?.unsubscribe();
-    this.subscription = undefined;
+    // The box first: nothing the subscription reports while it ends may reach the room.
     if (this.live) emptyBox(this.live);
     this.live = undefined;
+    this.subscription?.unsubscribe();
+    this.subscription = undefined;
     this.timeline.clear();
     // A new pager, so a read still in flight cannot write into the next join's.
     this.pager = this.createPager();
   }
 
-  private createPager(): HistoryPager<ChatMessage | ChatError> {
+  private createPager(): HistoryPager<LiveItem> {
     return new HistoryPager((start, end) => this.readHistory(start, end), this.options.pageSize);
   }
 
@@ -238,22 +253,6 @@ export class ChatRoom {
     });
   }
 
-  /** The messages of history entries, reporting each unreadable one. */
-  private readable(entries: Entry[]): ChatMessage[] {
-    const messages: ChatMessage[] = [];
-    for (const { value } of entries) {
-      if (isChatError(value)) this.emitError(value);
-      else messages.push(value);
-    }
-    return messages;
-  }
-
-  private receive(item: TopicItemLike, announce: boolean): void {
-    const decoded = decodeMessage(textOf(item), item.tokenId() || undefined);
-    if (isChatError(decoded)) return this.emitError(decoded);
-    this.accept(decoded, announce);
-  }
-
   private accept(message: ChatMessage, announce: boolean): void {
     this.pager.see(message.id);
     if (this.timeline.addLive(message) && announce) this.events.emit('message', { type: 'message', message });
@@ -261,8 +260,9 @@ export class ChatRoom {
 
   private failLive(error: ChatError): void {
     this.teardown();
-    this.emitError(error);
+    // Status first: an `error` listener already sees `failed`, and may join again.
     this.setStatus('failed', error);
+    this.emitError(error);
   }
 
   private requireJoined(operation: string): void {
@@ -278,4 +278,14 @@ export class ChatRoom {
     this.currentStatus = status;
     this.events.emit('status', error ? { type: 'status', status, previous, error } : { type: 'status', status, previous });
   }
+}
+
+/** The messages of history entries; the errors of unreadable ones go to `malformed`. */
+function readable(entries: Entry[], malformed: ChatError[]): ChatMessage[] {
+  const messages: ChatMessage[] = [];
+  for (const { value } of entries) {
+    if (isChatError(value)) malformed.push(value);
+    else messages.push(value);
+  }
+  return messages;
 }

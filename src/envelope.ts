@@ -55,7 +55,8 @@ function checkClaims(claims: SenderClaims): void {
 /**
  * Checks an outgoing message and encodes it, before any network call.
  * @returns the wire form and the message as readers will see it (without a verified sender).
- * @throws ChatError INVALID_ARGUMENT for empty text, bad claims or metadata; MESSAGE_TOO_LARGE above `maxBytes`.
+ * @throws ChatError INVALID_ARGUMENT for empty text, bad claims or metadata, or an id or timestamp readers
+ * would reject; MESSAGE_TOO_LARGE above `maxBytes`.
  */
 export function encodeMessage(
   message: { id: string; text: string; timestamp: number; claims: SenderClaims; metadata?: unknown },
@@ -68,6 +69,13 @@ export function encodeMessage(
     throw new ChatError('INVALID_ARGUMENT', 'unable to send; metadata must be a plain JSON object (finite numbers, no functions, no cycles)');
   }
   checkClaims(message.claims);
+  // The id and the clock may be the app's (generateId, now): a reader drops what it cannot read.
+  if (!isMessageId(message.id)) {
+    throw new ChatError('INVALID_ARGUMENT', `unable to send; the id ${JSON.stringify(message.id)} is not a ULID (26 characters of Crockford base32); check generateId`);
+  }
+  if (typeof message.timestamp !== 'number' || !Number.isFinite(message.timestamp)) {
+    throw new ChatError('INVALID_ARGUMENT', 'unable to send; the clock gave no finite timestamp; check now');
+  }
   const envelope: EnvelopeV1 = { v: ENVELOPE_VERSION, id: message.id, text: message.text, ts: message.timestamp };
   const from: EnvelopeV1['from'] = {};
   if (message.claims.displayName !== undefined) from.name = message.claims.displayName;
@@ -79,11 +87,8 @@ export function encodeMessage(
   if (size > maxBytes) {
     throw new ChatError('MESSAGE_TOO_LARGE', `unable to send; the message is ${size} bytes encoded and the limit is ${maxBytes}; shorten the text or metadata`);
   }
-  const claims: SenderClaims = {};
-  if (from.name !== undefined) claims.displayName = from.name;
-  if (from.uid !== undefined) claims.userId = from.uid;
-  const decoded: ChatMessage = { id: message.id, text: message.text, timestamp: message.timestamp, sender: { claims } };
-  return { encoded, message: envelope.meta === undefined ? decoded : { ...decoded, metadata: envelope.meta } };
+  // Read back rather than built: exactly what readers get, and no metadata object shared with the caller.
+  return { encoded, message: decodeMessage(encoded) as ChatMessage };
 }
 
 const malformed = (reason: string): ChatError => new ChatError('MALFORMED_MESSAGE', `unable to read a message; ${reason}`);

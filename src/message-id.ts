@@ -1,6 +1,6 @@
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'; // Crockford's base32: no I, L, O, U
 
-/** Makes the ids of messages: unique, and sorting as strings in the order they were made. */
+/** Makes the ids of messages: ULIDs (26 characters of Crockford base32), unique, and sorting as strings in the order they were made. */
 export type MessageIdGenerator = () => string;
 
 function randomBytes(count: number): Uint8Array {

@@ -11,9 +11,12 @@ export class MessageTimeline {
   private readonly ids = new Set<string>();
   // Live messages that no history run has placed yet; only these may be reordered by id.
   private readonly unsettled = new Set<string>();
+  // Copied on the first read after a change: an array handed out never changes under its holder.
+  private snapshot: readonly ChatMessage[] | undefined;
 
+  /** The messages in order: a new array after each change, the same one until then. */
   get messages(): readonly ChatMessage[] {
-    return this.entries;
+    return (this.snapshot ??= [...this.entries]);
   }
 
   has(id: string): boolean {
@@ -22,7 +25,8 @@ export class MessageTimeline {
 
   /**
    * Adds a live message. A copy of a message already there is dropped, except that a copy stamped with
-   * its publisher's tokenId replaces one without (a sender's own message, when its echo arrives).
+   * its publisher's tokenId replaces one without when both say the same thing (a sender's own message,
+   * when its echo arrives; a history message, when it comes live too).
    * @returns false when the message was already there.
    */
   addLive(message: ChatMessage): boolean {
@@ -33,6 +37,7 @@ export class MessageTimeline {
     let at = this.entries.length;
     while (at > 0 && this.unsettled.has(this.entries[at - 1]!.id) && this.entries[at - 1]!.id > message.id) at--;
     this.entries.splice(at, 0, message);
+    this.snapshot = undefined;
     this.ids.add(message.id);
     this.unsettled.add(message.id);
     return true;
@@ -70,22 +75,43 @@ export class MessageTimeline {
     return added;
   }
 
-  private verify(message: ChatMessage): void {
-    const at = this.entries.findIndex((m) => m.id === message.id);
-    const current = this.entries[at];
-    if (current && current.sender.tokenId === undefined) this.entries[at] = { ...current, sender: message.sender };
-  }
-
   clear(): void {
     this.entries = [];
+    this.snapshot = undefined;
     this.ids.clear();
     this.unsettled.clear();
   }
 
+  // Anyone can publish a copy of any id: its tokenId vouches only for what that copy says.
+  private verify(message: ChatMessage): void {
+    // Searched from the end: an echo follows its send closely.
+    let at = this.entries.length - 1;
+    while (at >= 0 && this.entries[at]!.id !== message.id) at--;
+    const current = this.entries[at];
+    if (current && current.sender.tokenId === undefined && sameContent(current, message)) {
+      this.entries[at] = message;
+      this.snapshot = undefined;
+    }
+  }
+
   private insert(at: number, messages: ChatMessage[], added: ChatMessage[]): void {
     if (messages.length === 0) return;
-    this.entries.splice(at, 0, ...messages);
-    for (const m of messages) this.ids.add(m.id);
-    added.push(...messages);
+    // Not splice(at, 0, ...messages): a page can hold more entries than a call may take arguments.
+    this.entries = this.entries.slice(0, at).concat(messages, this.entries.slice(at));
+    this.snapshot = undefined;
+    for (const m of messages) {
+      this.ids.add(m.id);
+      added.push(m);
+    }
   }
+}
+
+function sameContent(a: ChatMessage, b: ChatMessage): boolean {
+  return (
+    a.text === b.text &&
+    a.timestamp === b.timestamp &&
+    a.sender.claims.displayName === b.sender.claims.displayName &&
+    a.sender.claims.userId === b.sender.claims.userId &&
+    JSON.stringify(a.metadata) === JSON.stringify(b.metadata)
+  );
 }

@@ -97,7 +97,7 @@ export interface TopicSubscriptionLike {
   unsubscribe(): void;
 }
 
-/** The callbacks momento-chat gives `subscribe`. */
+/** The callbacks `subscribe` takes; momento-chat gives `onItem` and `onError`. */
 export interface TopicSubscribeCallbacks {
   /** Called for each item. */
   onItem: (item: TopicItemLike) => void;

@@ -300,6 +300,40 @@ describe('ChatRoom join', () => {
     expect(room.status).toBe('left');
     expect(momento.subscriptions[0]!.active).toBe(false);
   });
+
+  it('ends the join with NOT_JOINED, subscribing to nothing, when a status listener leaves at joining', async () => {
+    const { room, momento, events } = setup();
+    room.on('status', ({ status }) => void (status === 'joining' && room.leave()));
+    expect((await rejection(room.join())).code).toBe('NOT_JOINED');
+    expect(room.status).toBe('left');
+    expect(events.status()).toEqual(['joining', 'left']);
+    expect(momento.calls).toEqual([]);
+  });
+
+  it('stays left, holding nothing, when an error listener leaves on a malformed history entry', async () => {
+    const momento = new FakeMomento();
+    momento.push(ROOM, 'not json');
+    write(momento, 1, 'm1', false);
+    const { room } = setup({}, momento);
+    room.on('error', () => void room.leave());
+    await room.join();
+    expect(room.status).toBe('left');
+    expect(room.messages).toEqual([]);
+    expect(momento.subscriptions[0]!.active).toBe(false);
+  });
+
+  it('resolves with an array that later messages leave as it was; room.messages is a new one', async () => {
+    const momento = new FakeMomento();
+    write(momento, 1, 'm1', false);
+    const { room } = setup({}, momento);
+    const loaded = await room.join();
+    expect(room.messages).toBe(room.messages);
+    write(momento, 2);
+    momento.deliverAll();
+    await room.send('mine');
+    expect(loaded.map((m) => m.text)).toEqual(['m1']);
+    expect(texts(room)).toEqual(['m1', 'm2', 'mine']);
+  });
 });
 
 describe('ChatRoom live messages and events', () => {
@@ -386,6 +420,36 @@ describe('ChatRoom live messages and events', () => {
     write(momento, 2);
     momento.deliverAll();
     expect(got).toEqual(['m1']);
+  });
+
+  it('reports a throwing error listener to nobody, rather than to itself without end', async () => {
+    const { room, momento, events } = setup();
+    let calls = 0;
+    room.on('error', () => {
+      calls++;
+      throw new Error('error listener bug');
+    });
+    await room.join();
+    momento.publish(ROOM, 'not json');
+    momento.deliverAll();
+    expect(calls).toBe(1);
+    expect(events.errors.map((e) => e.code)).toEqual(['MALFORMED_MESSAGE']);
+    expect(room.status).toBe('joined');
+  });
+
+  it('is already failed when the error of an ended subscription is reported, so a listener can join again', async () => {
+    const { room, momento } = setup();
+    await room.join();
+    const seen: string[] = [];
+    room.on('error', () => {
+      seen.push(room.status);
+      void room.join();
+    });
+    momento.subscriptions[0]!.callbacks.onError(momentoError('AUTHENTICATION_ERROR'));
+    await flush();
+    expect(seen).toEqual(['failed']);
+    expect(room.status).toBe('joined');
+    expect(momento.subscriptions.filter((s) => s.active)).toHaveLength(1);
   });
 
   it('goes failed when the live subscription ends with an error, reports it, and unsubscribes', async () => {
@@ -501,6 +565,25 @@ describe('ChatRoom send', () => {
     momento.calls.length = 0;
     expect((await rejection(room.send('hello'))).code).toBe('NOT_JOINED');
     expect(momento.calls).toEqual([]);
+  });
+
+  it('refuses an id that readers would reject as malformed, writing nothing (INVALID_ARGUMENT)', async () => {
+    const { room, momento } = setup({ generateId: () => 'msg-1' });
+    await room.join();
+    const error = await rejection(room.send('hello'));
+    expect(error.code).toBe('INVALID_ARGUMENT');
+    expect(error.message).toMatch(/^unable to send; the id "msg-1" is not a ULID/);
+    expect(momento.list(ROOM)).toEqual([]);
+  });
+
+  it('returns a message that shares no object with the caller', async () => {
+    const { room } = setup();
+    await room.join();
+    const metadata = { tags: ['a'] };
+    const sent = await room.send('hello', { metadata });
+    metadata.tags.push('changed later');
+    expect(sent.metadata).toEqual({ tags: ['a'] });
+    expect(room.messages[0]!.metadata).toEqual({ tags: ['a'] });
   });
 
   it('checks the message before anything else: empty text, bad metadata, too large', async () => {

@@ -42,6 +42,16 @@ describe('MessageTimeline', () => {
     expect(timeline.messages[1]?.sender.tokenId).toBe('ann');
   });
 
+  it('takes no verified sender from a copy that says something else under the same id', () => {
+    const timeline = new MessageTimeline();
+    timeline.mergeHistory([msg(1, 'from history')], 'back');
+    const forged = { ...msg(1, 'forged'), sender: { claims: {}, tokenId: 'eve' } };
+    expect(timeline.addLive(forged)).toBe(false);
+    expect(timeline.messages[0]).toEqual(msg(1, 'from history'));
+    expect(timeline.addLive({ ...msg(1, 'from history'), sender: { claims: {}, tokenId: 'ann' } })).toBe(false);
+    expect(timeline.messages[0]!.sender.tokenId).toBe('ann');
+  });
+
   it('places live messages from two writers whose publishes crossed by id among the unsettled ones', () => {
     // A pushed, B pushed, B published, A published: live order B, A; ids (creation order) A, B.
     const timeline = new MessageTimeline();
