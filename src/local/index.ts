@@ -5,3 +5,4 @@ export { MOMENTO_LIMITS } from './options.js';
 export type { LocalMomentoFaults } from './faults/local-faults.js';
 export type { FaultStatus } from './faults/fault-status.js';
 export type { RpcName } from './faults/rpc-names.js';
+export type { WebhookDeliveryStats } from './webhooks/webhook-deliveries.js';

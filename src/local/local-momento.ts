@@ -1,7 +1,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer, type Socket } from 'node:net';
 import { CredentialProvider } from '@gomomento/sdk-core';
-import { cache, control, pubsub, token } from '@gomomento/generated-types';
+import { cache, control, pubsub, token, webhook } from '@gomomento/generated-types';
 import { KeyRing } from './auth/key-ring.js';
 import { FaultEngine } from './faults/fault-engine.js';
 import { createLocalFaults, type LocalMomentoFaults } from './faults/local-faults.js';
@@ -20,6 +20,9 @@ import type { MethodTable } from './transport/call.js';
 import { Dispatcher } from './transport/dispatcher.js';
 import { GrpcTransport } from './transport/grpc-transport.js';
 import { handToHttp1, handToHttp2, isHttp2Preface, sniffFirstBytes } from './transport/protocol-sniffer.js';
+import { WebhookDeliveries, type WebhookDeliveryStats } from './webhooks/webhook-deliveries.js';
+import { webhookHandlers } from './webhooks/webhook-handlers.js';
+import { WebhookRegistry } from './webhooks/webhook-registry.js';
 
 /** `endpointOverrides` for `@gomomento/sdk` (Node, gRPC). */
 export interface NodeEndpointOverrides {
@@ -72,18 +75,25 @@ export interface LocalMomento {
   /** Fault injection for tests. */
   readonly faults: LocalMomentoFaults;
   /**
+   * What became of the webhook deliveries so far (a copy, read afresh on each access): delivered, failed,
+   * timed out, dropped from a full queue. For finding out why a receiver did not get a message.
+   */
+  readonly webhookDeliveries: WebhookDeliveryStats;
+  /**
    * A credential provider for `@gomomento/sdk` that sends another key, such as a disposable token's `authToken`.
    * @param apiKey an API key or a disposable token, as the SDK returns them.
    */
   credentialProviderFor(apiKey: string): CredentialProvider;
   /** Creates a cache directly, without a client. @returns false when it already existed. */
   createCache(name: string): boolean;
-  /** Stops listening, ends every call and closes every connection. Leaves no open handle. */
+  /** Stops listening, ends every call and closes every connection, webhook requests in flight included. Leaves no open handle. */
   stop(): Promise<void>;
 }
 
 const HOST = '127.0.0.1';
 const SWEEP_INTERVAL_MS = 5_000;
+/** Deliveries that may wait behind a slow webhook receiver before new ones are dropped. */
+const WEBHOOK_QUEUE_LIMIT = 1000;
 
 /** The admin key in the form the SDKs decode: base64 of JSON `{endpoint, api_key}`. */
 function encodeKey(endpoint: string, apiKey: string): string {
@@ -95,8 +105,8 @@ function plainHttp(_req: IncomingMessage, res: ServerResponse): void {
 }
 
 /**
- * Starts a Momento-compatible server on 127.0.0.1: cache, topics, control and tokens on one port,
- * speaking Momento's own gRPC services, with Momento's auth and limits.
+ * Starts a Momento-compatible server on 127.0.0.1: cache, topics, control, tokens and webhooks on one
+ * port, speaking Momento's own gRPC services, with Momento's auth and limits. Webhooks POST only to loopback.
  *
  * @param options port (0, the default, lets the OS pick), limits, heartbeat interval and more.
  * @returns the running server; call `stop()` when done.
@@ -122,9 +132,12 @@ export async function startLocalMomento(options: LocalMomentoOptions = {}): Prom
   const store = new CacheStore(now);
   const keys = new KeyRing(now, resolved.acceptEmptyAuthAsAdmin);
   const topics = new TopicHub(resolved.retainedTopicItems, resolved.heartbeatIntervalMs, now);
+  const webhooks = new WebhookRegistry();
+  const deliveries = new WebhookDeliveries(webhooks, { timeoutMs: resolved.webhookTimeoutMs, queueLimit: WEBHOOK_QUEUE_LIMIT, now });
+  topics.onPublish((item) => deliveries.published(item));
   const faultEngine = new FaultEngine();
   let address = '';
-  const deps: ServiceDeps = { store, keys, topics, limits, now, endpoint: () => address };
+  const deps: ServiceDeps = { store, keys, topics, webhooks, limits, now, endpoint: () => address };
   for (const name of resolved.caches) store.create(name);
 
   keys.onExpire((expired) => topics.endWhere((s) => s.apiKey === expired.apiKey, unauthenticated('token expired')));
@@ -137,6 +150,7 @@ export async function startLocalMomento(options: LocalMomentoOptions = {}): Prom
       ...publishHandler(deps),
       ...controlHandlers(deps),
       ...tokenHandlers(deps),
+      ...webhookHandlers(deps),
     ]),
     stream: new Map(subscribeHandler(deps)),
   };
@@ -147,6 +161,7 @@ export async function startLocalMomento(options: LocalMomentoOptions = {}): Prom
       pubsub.cache_client.pubsub.UnimplementedPubsubService.definition,
       control.control_client.UnimplementedScsControlService.definition,
       token.token.UnimplementedTokenService.definition,
+      webhook.webhook.UnimplementedWebhookService.definition,
     ],
     dispatcher,
     limits.itemBytes + 1024 * 1024,
@@ -209,12 +224,16 @@ export async function startLocalMomento(options: LocalMomentoOptions = {}): Prom
     endpoints,
     limits,
     faults: createLocalFaults(faultEngine, topics, keys, disconnectAll),
+    get webhookDeliveries() {
+      return deliveries.stats();
+    },
     credentialProviderFor,
     createCache: (name) => store.create(name),
     stop() {
       stopped ??= new Promise<void>((resolve) => {
         clearInterval(sweeper);
         topics.close();
+        deliveries.close();
         listener.close(() => resolve());
         grpcTransport.close();
         http.close();

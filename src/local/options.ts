@@ -40,6 +40,11 @@ export interface LocalMomentoOptions {
   caches?: string[];
   /** The clock used for TTLs and token expiry, in epoch milliseconds. Tests pass a fake to move time on. */
   now?: () => number;
+  /**
+   * How long a webhook receiver has to answer before the delivery is dropped as timed out, in milliseconds.
+   * Default 5000, Momento's documented timeout; tests lower it to reach a timeout cheaply.
+   */
+  webhookTimeoutMs?: number;
 }
 
 /** Momento's documented hard limits. */
@@ -63,6 +68,7 @@ export interface ResolvedOptions {
   acceptEmptyAuthAsAdmin: boolean;
   caches: string[];
   now: () => number;
+  webhookTimeoutMs: number;
 }
 
 export function resolveOptions(options: LocalMomentoOptions = {}): ResolvedOptions {
@@ -75,5 +81,6 @@ export function resolveOptions(options: LocalMomentoOptions = {}): ResolvedOptio
     acceptEmptyAuthAsAdmin: options.acceptEmptyAuthAsAdmin ?? true,
     caches: options.caches ?? [],
     now: options.now ?? Date.now,
+    webhookTimeoutMs: options.webhookTimeoutMs ?? 5000,
   };
 }

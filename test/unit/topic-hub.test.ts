@@ -113,6 +113,21 @@ describe('TopicHub', () => {
     expect(a1.messages[1]!.item.sequence_page).toBeGreaterThan(0);
   });
 
+  it('tells publish listeners of each item after its subscribers got it, with sequence number, publisher and time', () => {
+    const hub = hubOf(256, () => 1_700_000_000_000);
+    const subscriber = open(hub, 'c', 't');
+    const seen: string[] = [];
+    const subscriberLogs: string[][] = [];
+    hub.onPublish((item) => {
+      seen.push(`${item.cacheName}/${item.topic}#${item.sequenceNumber}:${item.value.text}:${item.publisherId}@${item.publishedAt}`);
+      subscriberLogs.push(subscriber.log());
+    });
+    hub.publish('c', 't', text('one'), 'alice');
+    hub.publish('c', 'u', text('two'), '');
+    expect(seen).toEqual(['c/t#1:one:alice@1700000000000', 'c/u#1:two:@1700000000000']);
+    expect(subscriberLogs[0]).toEqual(['hb', 'item:1:one']);
+  });
+
   it('replays the retained items from the resume point, then carries on live', () => {
     const hub = hubOf();
     publish(hub, 'c', 't', 'm1', 'm2', 'm3', 'm4');

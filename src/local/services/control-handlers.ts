@@ -28,6 +28,7 @@ export function controlHandlers(deps: ServiceDeps): Array<[string, UnaryHandler]
         if (!deps.store.delete(r.cache_name)) throw cacheNotFound(r.cache_name);
         deps.topics.endWhere((s) => s.cacheName === r.cache_name, cacheNotFound(r.cache_name));
         deps.topics.forgetCache(r.cache_name);
+        deps.webhooks.forgetCache(r.cache_name);
         return new pb._DeleteCacheResponse();
       },
     ],

@@ -3,6 +3,7 @@ import { authorizeCache, type CacheAccess } from '../auth/authorizer.js';
 import type { LocalMomentoLimits } from '../options.js';
 import type { CacheData, CacheStore } from '../store/cache-store.js';
 import type { TopicHub } from '../topics/topic-hub.js';
+import type { WebhookRegistry } from '../webhooks/webhook-registry.js';
 import { elementTooLarge, failedPrecondition, invalidArgument, itemTooLarge } from '../status-error.js';
 import type { CallContext, UnaryHandler } from '../transport/call.js';
 
@@ -11,6 +12,7 @@ export interface ServiceDeps {
   store: CacheStore;
   keys: KeyRing;
   topics: TopicHub;
+  webhooks: WebhookRegistry;
   limits: LocalMomentoLimits;
   now: () => number;
   /** The `host:port` put into the tokens the server vends. */

@@ -20,6 +20,18 @@ export interface Subscriber {
   tick?(): void;
 }
 
+/** An item as it was published, for listeners beyond the subscription streams (webhooks). */
+export interface PublishedItem {
+  readonly cacheName: string;
+  readonly topic: string;
+  readonly sequenceNumber: number;
+  readonly value: TopicValue;
+  /** The publisher's tokenId; '' for an admin key or a token vended without one. */
+  readonly publisherId: string;
+  /** Epoch milliseconds, by the server's clock. */
+  readonly publishedAt: number;
+}
+
 interface RetainedItem {
   seq: number;
   value: TopicValue;
@@ -69,6 +81,7 @@ export class TopicHub {
   private readonly topics = new Map<string, Topic>();
   private readonly timer: NodeJS.Timeout;
   private subscriberCount = 0;
+  private readonly publishListeners = new Set<(item: PublishedItem) => void>();
 
   constructor(
     private readonly retainedItems: number,
@@ -92,6 +105,21 @@ export class TopicHub {
     topic.lastActivity = this.now();
     const message = itemMessage(topic, item);
     for (const subscriber of topic.subscribers) subscriber.send(message);
+    if (this.publishListeners.size === 0) return;
+    const published: PublishedItem = {
+      cacheName,
+      topic: topicName,
+      sequenceNumber: item.seq,
+      value,
+      publisherId,
+      publishedAt: topic.lastActivity,
+    };
+    for (const listener of this.publishListeners) listener(published);
+  }
+
+  /** Listens for every published item, after its subscribers got it. A listener must not block: publish waits for it. */
+  onPublish(listener: (item: PublishedItem) => void): void {
+    this.publishListeners.add(listener);
   }
 
   /**
