@@ -13,6 +13,15 @@ export default defineConfig([
     treeshake: true,
   },
   {
+    // Node only: the webhook handler verifies signatures with node:crypto.
+    entry: { 'moderator/index': 'src/moderator/index.ts' },
+    format: ['esm', 'cjs'],
+    dts: true,
+    sourcemap: true,
+    target: 'node20',
+    platform: 'node',
+  },
+  {
     entry: { 'local/index': 'src/local/index.ts', 'local/cli': 'src/local/cli.ts' },
     format: ['esm', 'cjs'],
     dts: { entry: { 'local/index': 'src/local/index.ts' } },

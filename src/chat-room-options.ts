@@ -3,6 +3,7 @@ import { MOMENTO_TOPIC_MESSAGE_BYTES } from './envelope.js';
 import { createMessageIdGenerator, type MessageIdGenerator } from './message-id.js';
 import type { SenderClaims } from './message.js';
 import type { ChatCacheClient, ChatTopicClient } from './momento-ports.js';
+import { checkRoomId } from './room-names.js';
 
 /** Options of a {@link ChatRoom}. */
 export interface ChatRoomOptions {
@@ -12,8 +13,16 @@ export interface ChatRoomOptions {
   topicClient: ChatTopicClient;
   /** The Momento cache that holds the room. */
   cacheName: string;
-  /** The room: the name of its list and of its topic. Letters, digits and `_.:@-`, at most 128 characters. */
+  /** The room: the name of its list and of its topic. Letters, digits and `_.:@-`, at most 128 characters, not ending in `-input`. */
   roomId: string;
+  /**
+   * `client-only` (the default): this client writes the history and publishes to the room itself.
+   * `moderated`: it publishes to the room's input topic, and a `Moderator` (from `momento-chat/moderator`) writes and publishes
+   * what it accepts; the client's tokens may only read the history.
+   */
+  mode?: 'client-only' | 'moderated';
+  /** Moderated mode: how long `send` waits for the moderator's answer, in milliseconds. Default 10000. */
+  moderationTimeoutMs?: number;
   /** What this user claims about themselves, sent with every message. Not verified. */
   sender?: SenderClaims;
   /** How many messages the history keeps; older ones are trimmed on write. Default 100. */
@@ -30,7 +39,6 @@ export interface ChatRoomOptions {
   generateId?: MessageIdGenerator;
 }
 
-const ROOM_ID = /^[A-Za-z0-9_.:@-]{1,128}$/;
 const MAX_TTL_SECONDS = 24 * 60 * 60;
 
 function integerIn(name: string, value: number, min: number, max: number): number {
@@ -44,8 +52,9 @@ function integerIn(name: string, value: number, min: number, max: number): numbe
 export function resolveRoomOptions(options: ChatRoomOptions) {
   if (!options.cacheClient || !options.topicClient) throw new ChatError('INVALID_ARGUMENT', 'unable to create the room; cacheClient and topicClient are required');
   if (typeof options.cacheName !== 'string' || options.cacheName === '') throw new ChatError('INVALID_ARGUMENT', 'unable to create the room; cacheName is empty');
-  if (typeof options.roomId !== 'string' || !ROOM_ID.test(options.roomId)) {
-    throw new ChatError('INVALID_ARGUMENT', `unable to create the room; roomId must be 1 to 128 letters, digits or _.:@- characters, not ${JSON.stringify(options.roomId)}`);
+  checkRoomId(options.roomId, 'create the room');
+  if (options.mode !== undefined && options.mode !== 'client-only' && options.mode !== 'moderated') {
+    throw new ChatError('INVALID_ARGUMENT', `unable to create the room; mode must be 'client-only' or 'moderated', not ${JSON.stringify(options.mode)}`);
   }
   const historyLength = integerIn('historyLength', options.historyLength ?? 100, 1, 100_000);
   const now = options.now ?? Date.now;
@@ -61,6 +70,8 @@ export function resolveRoomOptions(options: ChatRoomOptions) {
     maxMessageBytes: integerIn('maxMessageBytes', options.maxMessageBytes ?? MOMENTO_TOPIC_MESSAGE_BYTES, 64, MOMENTO_TOPIC_MESSAGE_BYTES),
     now,
     generateId: options.generateId ?? createMessageIdGenerator(now),
+    mode: options.mode ?? 'client-only',
+    moderationTimeoutMs: integerIn('moderationTimeoutMs', options.moderationTimeoutMs ?? 10_000, 1, 10 * 60 * 1000),
   };
 }
 

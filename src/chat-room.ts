@@ -3,10 +3,12 @@ import { decodeMessage, encodeMessage } from './envelope.js';
 import { ChatError, callMomento, fromMomentoError, isChatError } from './errors.js';
 import { HistoryPager, type ListEntry } from './history-pager.js';
 import type { ChatMessage, JsonValue } from './message.js';
-import { MessageTimeline } from './message-timeline.js';
-import { emptyBox, joiningBox, liveCallbacks, type LiveBox, type LiveItem } from './live-feed.js';
-import type { CollectionTtlLike, TopicSubscriptionLike } from './momento-ports.js';
-import { publishStored } from './publish-with-retry.js';
+import { MessageTimeline, type Timeline } from './message-timeline.js';
+import { PendingModeration } from './pending-moderation.js';
+import { SequenceTimeline } from './sequence-timeline.js';
+import { storeAndPublish, submitForModeration } from './room-sender.js';
+import { emptyBox, isRejection, joiningBox, liveCallbacks, type LiveBox, type LiveItem } from './live-feed.js';
+import type { TopicSubscriptionLike } from './momento-ports.js';
 import type { RoomStatus } from './room-status.js';
 import type { ChatRoomEvents } from './room-events.js';
 import { TypedEvents, type Subscription } from './typed-events.js';
@@ -25,18 +27,12 @@ export interface HistoryPage {
   hasMore: boolean;
 }
 
-type Entry = ListEntry<LiveItem>;
-
-/** A CollectionTtl by its shape, so the library needs no runtime import of sdk-core. */
-const collectionTtl = (seconds: number): CollectionTtlLike => ({
-  ttlSeconds: () => seconds,
-  ttlMilliseconds: () => seconds * 1000,
-  refreshTtl: () => true,
-});
+type Entry = ListEntry<ChatMessage | ChatError>;
 
 /**
  * A chat room over Momento: history in a cache list named after the room, live delivery on a topic of
- * the same name. This is client-only mode: clients write the list and publish to the topic themselves.
+ * the same name. In client-only mode (the default) clients write the list and publish to the topic
+ * themselves; in moderated mode they publish to the room's input topic and a `Moderator` (from `momento-chat/moderator`) does both.
  *
  * @example
  * ```ts
@@ -49,8 +45,9 @@ const collectionTtl = (seconds: number): CollectionTtlLike => ({
 export class ChatRoom {
   private readonly options: ResolvedRoomOptions;
   private readonly events: TypedEvents<ChatRoomEvents>;
-  private readonly timeline = new MessageTimeline();
-  private pager: HistoryPager<LiveItem>;
+  private readonly timeline: Timeline;
+  private readonly pending: PendingModeration;
+  private pager: HistoryPager<ChatMessage | ChatError>;
   private currentStatus: RoomStatus = 'initialized';
   private subscription: TopicSubscriptionLike | undefined;
   private live: LiveBox | undefined;
@@ -66,6 +63,12 @@ export class ChatRoom {
       if (event !== 'error') this.emitError(new ChatError('INVALID_ARGUMENT', 'unable to deliver an event; a listener threw', { cause: error }));
     });
     this.pager = this.createPager();
+    this.timeline = this.moderated ? new SequenceTimeline() : new MessageTimeline();
+    this.pending = new PendingModeration(this.options.moderationTimeoutMs);
+  }
+
+  private get moderated(): boolean {
+    return this.options.mode === 'moderated';
   }
 
   /** The room id. */
@@ -129,7 +132,7 @@ export class ChatRoom {
     try {
       stillJoining();
       const { topicClient, cacheName, roomId } = this.options;
-      const subscribed = await callMomento('join', () => topicClient.subscribe(cacheName, roomId, liveCallbacks(box)));
+      const subscribed = await callMomento('join', () => topicClient.subscribe(cacheName, roomId, liveCallbacks(box, this.moderated)));
       if (subscribed.type === 'Error') throw fromMomentoError(`subscribe to room ${roomId}`, subscribed);
       if (this.live !== box) subscribed.unsubscribe();
       stillJoining();
@@ -139,7 +142,7 @@ export class ChatRoom {
       this.timeline.mergeHistory(readable(newest, malformed), 'back');
       // If more than a page was written between subscribing and reading, the first live message lies
       // before the page, at most as many entries back as there are live messages: read back to it.
-      const firstLive = box.buffer.find((item): item is ChatMessage => !isChatError(item));
+      const firstLive = box.buffer.find((item): item is ChatMessage => !isChatError(item) && !isRejection(item));
       let readBack = 0;
       while (firstLive && !this.timeline.has(firstLive.id) && pager.hasMore && readBack < box.buffer.length) {
         const { older } = await pager.loadOlder();
@@ -149,9 +152,9 @@ export class ChatRoom {
       }
       for (const item of box.buffer.splice(0)) {
         if (isChatError(item)) malformed.push(item);
-        else this.accept(item, false);
+        else if (!isRejection(item)) this.accept(item, false);
       }
-      box.deliver = (item) => (isChatError(item) ? this.emitError(item) : this.accept(item, true));
+      box.deliver = (item) => this.deliver(item);
       box.fail = (error) => this.failLive(error);
       const loaded = this.timeline.messages;
       this.setStatus('joined');
@@ -167,15 +170,15 @@ export class ChatRoom {
   }
 
   /**
-   * Sends a message: checks and encodes it before any network call, writes it to the history (trimmed
-   * to `historyLength`, TTL refreshed), then publishes it. Writing first means a message is never live
-   * but missing from the history a joiner reads.
+   * Sends a message, checked and encoded before any network call. In client-only mode it is written to
+   * the history (trimmed to `historyLength`, TTL refreshed), then published. In moderated mode it is
+   * published to the room's input topic, and `send` resolves when the moderator's copy arrives.
    * @param text the text; not empty.
    * @param options `metadata`, a plain JSON object.
-   * @returns the stored message.
-   * @throws ChatError INVALID_ARGUMENT, MESSAGE_TOO_LARGE or NOT_JOINED before anything is written; a
-   * Momento error code when the write fails (nothing is stored); DELIVERY_FAILED when it was stored but
-   * could not be published.
+   * @returns the message as stored: in moderated mode, with the moderator's changes and stamps.
+   * @throws ChatError INVALID_ARGUMENT, MESSAGE_TOO_LARGE or NOT_JOINED before anything is sent; a Momento
+   * error code when the write or publish fails; DELIVERY_FAILED when it was stored but could not be
+   * published; MESSAGE_REJECTED or MODERATION_TIMEOUT in moderated mode.
    */
   async send(text: string, options: SendOptions = {}): Promise<ChatMessage> {
     const timestamp = this.options.now();
@@ -183,17 +186,10 @@ export class ChatRoom {
     const claims = this.options.sender;
     const { encoded, message } = encodeMessage({ id, text, timestamp, claims, metadata: options.metadata }, this.options.maxMessageBytes);
     this.requireJoined('send');
-    const { cacheClient, topicClient, cacheName, roomId } = this.options;
-    const stored = await callMomento('send', () =>
-      cacheClient.listPushBack(cacheName, roomId, encoded, {
-        truncateFrontToSize: this.options.historyLength,
-        ttl: collectionTtl(this.options.historyTtlSeconds),
-      }),
-    );
-    if (stored.type === 'Error') throw fromMomentoError('send', stored);
-    if (this.currentStatus === 'joined') this.accept(message, true);
-
-    await publishStored(topicClient, cacheName, roomId, id, encoded);
+    if (this.moderated) return submitForModeration(this.options, this.pending, id, encoded);
+    await storeAndPublish(this.options, id, encoded, () => {
+      if (this.currentStatus === 'joined') this.accept(message, true);
+    });
     return message;
   }
 
@@ -228,6 +224,7 @@ export class ChatRoom {
   }
 
   private teardown(): void {
+    this.pending.failAll(new ChatError('NOT_JOINED', 'unable to send; the room was left before the moderator answered'));
     // The box first: nothing the subscription reports while it ends may reach the room.
     if (this.live) emptyBox(this.live);
     this.live = undefined;
@@ -238,7 +235,7 @@ export class ChatRoom {
     this.pager = this.createPager();
   }
 
-  private createPager(): HistoryPager<LiveItem> {
+  private createPager(): HistoryPager<ChatMessage | ChatError> {
     return new HistoryPager((start, end) => this.readHistory(start, end), this.options.pageSize);
   }
 
@@ -248,14 +245,21 @@ export class ChatRoom {
     if (fetched.type === 'Error') throw fromMomentoError(`read the history of room ${this.options.roomId}`, fetched);
     if (fetched.type === 'Miss') return undefined;
     return fetched.valueListString().map((raw) => {
-      const value = decodeMessage(raw);
+      const value = decodeMessage(raw, undefined, this.moderated);
       return { key: isChatError(value) ? `raw:${raw}` : value.id, value };
     });
+  }
+
+  private deliver(item: LiveItem): void {
+    if (isChatError(item)) this.emitError(item);
+    else if (isRejection(item)) this.pending.refuse(item);
+    else this.accept(item, true);
   }
 
   private accept(message: ChatMessage, announce: boolean): void {
     this.pager.see(message.id);
     if (this.timeline.addLive(message) && announce) this.events.emit('message', { type: 'message', message });
+    this.pending.accept(message);
   }
 
   private failLive(error: ChatError): void {

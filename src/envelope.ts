@@ -14,6 +14,9 @@ const MAX_METADATA_DEPTH = 16;
 /**
  * The wire form: short keys, since every byte counts against the 4 KB topic limit.
  * `{"v":1,"id":"…","text":"…","ts":1700000000000,"from":{"name":"Ann","uid":"u1"},"meta":{…}}`
+ * A moderator adds its stamps: `by` (the sender's verified tokenId), `sts` (when it accepted the
+ * message) and `n` (the room's sequence number). Readers trust them only in moderated mode, where no
+ * client can write the history or publish to the room.
  */
 interface EnvelopeV1 {
   v: 1;
@@ -22,6 +25,19 @@ interface EnvelopeV1 {
   ts: number;
   from?: { name?: string; uid?: string };
   meta?: { [key: string]: JsonValue };
+  by?: string;
+  sts?: number;
+  n?: number;
+}
+
+/** What a moderator stamps on a message it accepts. */
+export interface ModeratorStamp {
+  /** The sender's tokenId, from the input topic item. */
+  by: string;
+  /** When the moderator accepted the message, in epoch milliseconds. */
+  sts: number;
+  /** The room's sequence number. */
+  n: number;
 }
 
 const utf8 = new TextEncoder();
@@ -94,12 +110,33 @@ export function encodeMessage(
 const malformed = (reason: string): ChatError => new ChatError('MALFORMED_MESSAGE', `unable to read a message; ${reason}`);
 
 /**
+ * Encodes a message a moderator accepted, with its stamps.
+ * @throws ChatError MESSAGE_TOO_LARGE when the stamped (perhaps transformed) message exceeds `maxBytes`.
+ */
+export function encodeStamped(message: ChatMessage, stamp: ModeratorStamp, maxBytes: number): string {
+  const envelope: EnvelopeV1 = { v: ENVELOPE_VERSION, id: message.id, text: message.text, ts: message.timestamp };
+  const { displayName, userId } = message.sender.claims;
+  if (displayName !== undefined || userId !== undefined) envelope.from = { ...(displayName !== undefined && { name: displayName }), ...(userId !== undefined && { uid: userId }) };
+  if (message.metadata !== undefined) envelope.meta = message.metadata as EnvelopeV1['meta'];
+  Object.assign(envelope, stamp);
+  const encoded = JSON.stringify(envelope);
+  const size = byteLength(encoded);
+  if (size > maxBytes) throw new ChatError('MESSAGE_TOO_LARGE', `unable to store the moderated message; it is ${size} bytes encoded and the limit is ${maxBytes}`);
+  return encoded;
+}
+
+/** Whether a value is a JSON object that may be message metadata. */
+export const isMetadata = (value: unknown): value is { [key: string]: JsonValue } => isPlainObject(value) && isJson(value, 0);
+
+/**
  * Reads an envelope from history or from the topic.
  * @param raw the stored or published string.
  * @param tokenId the publisher's tokenId from Momento, for live items.
+ * @param stamped whether to trust a moderator's stamps (moderated mode): the verified sender then comes
+ * from the envelope, for history and live messages alike.
  * @returns the message, or a MALFORMED_MESSAGE error (returned, not thrown: one bad entry must not stop the others).
  */
-export function decodeMessage(raw: string, tokenId?: string): ChatMessage | ChatError {
+export function decodeMessage(raw: string, tokenId?: string, stamped = false): ChatMessage | ChatError {
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
@@ -117,12 +154,13 @@ export function decodeMessage(raw: string, tokenId?: string): ChatMessage | Chat
   const claims: SenderClaims = {};
   if (typeof e.from?.name === 'string') claims.displayName = e.from.name;
   if (typeof e.from?.uid === 'string') claims.userId = e.from.uid;
-  const message: { -readonly [K in keyof ChatMessage]: ChatMessage[K] } = {
-    id: e.id,
-    text: e.text,
-    timestamp: e.ts,
-    sender: tokenId ? { claims, tokenId } : { claims },
-  };
-  if (e.meta !== undefined) message.metadata = e.meta;
-  return message;
+  if (stamped) {
+    if (typeof e.by !== 'string' || typeof e.sts !== 'number' || !Number.isInteger(e.n)) return malformed('it carries no moderator stamp');
+    return withMetadata({ id: e.id, text: e.text, timestamp: e.ts, sender: e.by ? { claims, tokenId: e.by } : { claims }, serverTimestamp: e.sts, sequence: e.n! }, e.meta);
+  }
+  return withMetadata({ id: e.id, text: e.text, timestamp: e.ts, sender: tokenId ? { claims, tokenId } : { claims } }, e.meta);
+}
+
+function withMetadata(message: ChatMessage, meta: EnvelopeV1['meta']): ChatMessage {
+  return meta === undefined ? message : { ...message, metadata: meta };
 }

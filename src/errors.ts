@@ -14,6 +14,8 @@ import type { MomentoErrorResponse } from './momento-ports.js';
  * | `LIMIT_EXCEEDED` | a Momento limit was hit (Momento `LIMIT_EXCEEDED_ERROR`) |
  * | `MOMENTO_ERROR` | any other Momento error; `momentoErrorCode` says which |
  * | `DELIVERY_FAILED` | the message was stored in history but could not be published live |
+ * | `MESSAGE_REJECTED` | moderated mode: the moderator rejected the message; `reason` says why |
+ * | `MODERATION_TIMEOUT` | moderated mode: the moderator did not answer in time; the message may still appear |
  * | `MALFORMED_MESSAGE` | an entry of the history or an item on the topic is not a momento-chat message |
  */
 export type ChatErrorCode =
@@ -26,6 +28,8 @@ export type ChatErrorCode =
   | 'LIMIT_EXCEEDED'
   | 'MOMENTO_ERROR'
   | 'DELIVERY_FAILED'
+  | 'MESSAGE_REJECTED'
+  | 'MODERATION_TIMEOUT'
   | 'MALFORMED_MESSAGE';
 
 const BRAND = Symbol.for('momento-chat.ChatError');
@@ -41,17 +45,20 @@ export class ChatError extends Error {
   readonly code: ChatErrorCode;
   /** The `MomentoErrorCode` behind the error, when Momento answered with one. */
   readonly momentoErrorCode?: string;
+  /** MESSAGE_REJECTED: the moderator's reason. */
+  readonly reason?: string;
 
   /**
    * Creates an error; the library throws these, apps rarely need to.
    * @param code what went wrong.
    * @param message lowercase, "unable to <operation>; <reason>".
-   * @param options `cause` (the underlying error) and `momentoErrorCode`.
+   * @param options `cause` (the underlying error), `momentoErrorCode`, and a moderator's `reason`.
    */
-  constructor(code: ChatErrorCode, message: string, options: { cause?: unknown; momentoErrorCode?: string } = {}) {
+  constructor(code: ChatErrorCode, message: string, options: { cause?: unknown; momentoErrorCode?: string; reason?: string } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     if (options.momentoErrorCode !== undefined) this.momentoErrorCode = options.momentoErrorCode;
+    if (options.reason !== undefined) this.reason = options.reason;
     Object.defineProperty(this, BRAND, { value: true });
   }
 }

@@ -10,25 +10,21 @@ export type { ChatErrorCode } from './errors.js';
 export { ENVELOPE_VERSION, MOMENTO_TOPIC_MESSAGE_BYTES } from './envelope.js';
 export { createMessageIdGenerator } from './message-id.js';
 export type { MessageIdGenerator } from './message-id.js';
-export { clientOnlyScopes, vendClientOnlyTokens } from './token-scopes.js';
+export { clientOnlyScopes, moderatedClientScopes, moderatorScopes, MAX_MODERATOR_ROOMS } from './token-scopes.js';
+export type { ChatTokenScope, ItemKey, ItemKeyPrefix, ItemPermission, ItemScope, RoomRef, RoomTokenScopes, TopicPermission, TopicScope } from './token-scopes.js';
+export { vendClientOnlyTokens, vendModeratedClientTokens, vendModeratorTokens } from './token-vending.js';
 export type {
   ChatAuthClient,
-  ChatTokenScope,
   DisposableTokenOptions,
   ExpiresAtLike,
   ExpiresInLike,
   GenerateDisposableTokenResponse,
   GenerateDisposableTokenSuccess,
-  ItemKey,
-  ItemPermission,
-  ItemScope,
-  RoomRef,
-  RoomTokenScopes,
   RoomTokens,
-  TopicPermission,
-  TopicScope,
+  VendModeratorTokensOptions,
   VendTokensOptions,
-} from './token-scopes.js';
+} from './token-vending.js';
+export type { Rejection } from './moderation-notice.js';
 export type {
   ChatCacheClient,
   ChatTopicClient,

@@ -1,10 +1,26 @@
 import { decodeMessage } from './envelope.js';
 import { fromMomentoError, type ChatError } from './errors.js';
 import type { ChatMessage } from './message.js';
+import { decodeRejection, type Rejection } from './moderation-notice.js';
 import type { MomentoErrorResponse, TopicItemLike, TopicSubscribeCallbacks } from './momento-ports.js';
 
-/** A topic item once read: the message, or the MALFORMED_MESSAGE error of an item that is not one. */
-export type LiveItem = ChatMessage | ChatError;
+/**
+ * A topic item once read: the message, a moderator's rejection (moderated mode), or the
+ * MALFORMED_MESSAGE error of an item that is neither.
+ */
+export type LiveItem = ChatMessage | ChatError | Rejection;
+
+/** Whether a live item is a moderator's rejection. */
+export const isRejection = (item: LiveItem): item is Rejection => 'reason' in item && !('text' in item) && !('code' in item);
+
+/**
+ * Reads the raw text of a topic item. In moderated mode the room's topic carries only what the
+ * moderator published, so its stamps are trusted and rejections are read; otherwise neither.
+ */
+export function readLive(raw: string, tokenId: string | undefined, moderated: boolean): LiveItem {
+  if (!moderated) return decodeMessage(raw, tokenId);
+  return decodeRejection(raw) ?? decodeMessage(raw, undefined, true);
+}
 
 /**
  * What a room's subscription callbacks reach: a box the room empties when it leaves. The SDK may keep the
@@ -37,10 +53,10 @@ export function emptyBox(box: LiveBox): void {
 const utf8 = new TextDecoder();
 
 /** The subscription callbacks that feed a box, each item decoded once. */
-export function liveCallbacks(box: LiveBox): TopicSubscribeCallbacks {
+export function liveCallbacks(box: LiveBox, moderated: boolean): TopicSubscribeCallbacks {
   return {
     onItem: (item) => {
-      const read = decodeMessage(textOf(item), item.tokenId() || undefined);
+      const read = readLive(textOf(item), item.tokenId() || undefined, moderated);
       if (box.deliver) box.deliver(read);
       else box.buffer.push(read);
     },

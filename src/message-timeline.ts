@@ -1,12 +1,26 @@
 import type { ChatMessage } from './message.js';
 
+/** The ordered, de-duplicated messages a room has loaded. */
+export interface Timeline {
+  /** The messages in order: a new array after each change, the same one until then. */
+  readonly messages: readonly ChatMessage[];
+  /** Whether a message is there. */
+  has(id: string): boolean;
+  /** Adds a live message. @returns false when it was already there. */
+  addLive(message: ChatMessage): boolean;
+  /** Merges a run of history, in list order. @returns the messages it added, in order. */
+  mergeHistory(run: readonly ChatMessage[], withoutOverlap: 'front' | 'back'): ChatMessage[];
+  /** Forgets everything. */
+  clear(): void;
+}
+
 /**
  * The ordered, de-duplicated messages a room has loaded. History runs keep the list's order (the
  * order Momento applied the writes, which is canonical). A live message goes at the end, but among
  * the live messages not yet seen in history it is placed by id, so two writers whose publishes cross
  * still show in the order they wrote.
  */
-export class MessageTimeline {
+export class MessageTimeline implements Timeline {
   private entries: ChatMessage[] = [];
   private readonly ids = new Set<string>();
   // Live messages that no history run has placed yet; only these may be reordered by id.

@@ -17,7 +17,8 @@ export interface MessageSender {
   /** What the sender claims. Not verified. */
   readonly claims: Readonly<SenderClaims>;
   /**
-   * The tokenId of the disposable token that published the message, stamped by Momento: **verified**.
+   * The tokenId of the disposable token that published the message, stamped by Momento (or, in moderated
+   * mode, by the moderator from Momento's stamp on the input): **verified**.
    * Set on messages received live. Undefined for messages read from history in client-only mode
    * (the list keeps no verified sender) and for your own message until its echo arrives.
    */
@@ -34,6 +35,10 @@ export interface ChatMessage {
   readonly timestamp: number;
   /** Who sent it, with the verified and the claimed parts apart. */
   readonly sender: MessageSender;
-  /** The sender's metadata: a JSON object, or undefined. */
+  /** The sender's metadata (or the moderator's transform of it): a JSON object, or undefined. */
   readonly metadata?: { readonly [key: string]: JsonValue };
+  /** Moderated mode: when the moderator accepted the message, in epoch milliseconds. Verified. */
+  readonly serverTimestamp?: number;
+  /** Moderated mode: the message's place in the room, given by the moderator. Verified. */
+  readonly sequence?: number;
 }

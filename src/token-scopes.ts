@@ -1,20 +1,26 @@
-import { ChatError, fromMomentoError } from './errors.js';
-import type { MomentoErrorResponse } from './momento-ports.js';
+import { ChatError } from './errors.js';
+import { checkRoomId, inputTopicOf, moderatorKeyPrefixOf } from './room-names.js';
 
-/** A cache permission limited to one item, in the shape `AuthClient.generateDisposableToken` takes. */
+/** A cache permission limited to one item or one key prefix, in the shape `AuthClient.generateDisposableToken` takes. */
 export interface ItemPermission {
   /** A Momento `CacheRole`. */
   role: 'readwrite' | 'readonly' | 'writeonly';
   /** The cache. */
   cache: string;
-  /** The one item. */
-  item: ItemKey;
+  /** The one item, or the items of one key prefix. */
+  item: ItemKey | ItemKeyPrefix;
 }
 
 /** An item selector naming one key. */
 export interface ItemKey {
   /** The item's key: for a room, its id. */
   key: string;
+}
+
+/** An item selector naming the keys that start with a prefix. */
+export interface ItemKeyPrefix {
+  /** The prefix: for a moderator, `<roomId>#`. */
+  keyPrefix: string;
 }
 
 /** A topic permission limited to one topic. */
@@ -35,7 +41,7 @@ export type ChatTokenScope = ItemScope | TopicScope;
 
 /** A token scope of item permissions only. */
 export interface ItemScope {
-  /** Each names one item. */
+  /** Each names one item or one key prefix. */
   permissions: ItemPermission[];
 }
 
@@ -45,11 +51,11 @@ export interface TopicScope {
   permissions: TopicPermission[];
 }
 
-/** The two scopes a client of one room needs: one for its CacheClient, one for its TopicClient. */
+/** The two scopes one party needs: one for its CacheClient, one for its TopicClient. */
 export interface RoomTokenScopes {
-  /** For the CacheClient: the room's list item only. */
+  /** For the CacheClient: named items only. */
   cache: ItemScope;
-  /** For the TopicClient: the room's topic only. */
+  /** For the TopicClient: named topics only. */
   topics: TopicScope;
 }
 
@@ -61,9 +67,11 @@ export interface RoomRef {
   roomId: string;
 }
 
-function checkRoom({ cacheName, roomId }: RoomRef): void {
+// Momento's limit on the permissions of one token.
+const MAX_PERMISSIONS = 10;
+
+function checkCache(cacheName: unknown): asserts cacheName is string {
   if (typeof cacheName !== 'string' || cacheName === '') throw new ChatError('INVALID_ARGUMENT', 'unable to build token scopes; cacheName is empty');
-  if (typeof roomId !== 'string' || roomId === '') throw new ChatError('INVALID_ARGUMENT', 'unable to build token scopes; roomId is empty');
 }
 
 /**
@@ -72,7 +80,7 @@ function checkRoom({ cacheName, roomId }: RoomRef): void {
  * both without the SDK widening the list permission to the whole cache.
  * @param room the cache and the room.
  * @returns one scope for the cache client's token and one for the topic client's.
- * @throws ChatError INVALID_ARGUMENT for an empty cache or room name.
+ * @throws ChatError INVALID_ARGUMENT for an empty cache name or a room id that is not allowed.
  * @example
  * ```ts
  * const scopes = clientOnlyScopes({ cacheName: 'chat', roomId: 'lobby' });
@@ -80,101 +88,77 @@ function checkRoom({ cacheName, roomId }: RoomRef): void {
  * ```
  */
 export function clientOnlyScopes(room: RoomRef): RoomTokenScopes {
-  checkRoom(room);
+  checkCache(room.cacheName);
+  checkRoomId(room.roomId, 'build token scopes');
   return {
     cache: { permissions: [{ role: 'readwrite', cache: room.cacheName, item: { key: room.roomId } }] },
     topics: { permissions: [{ role: 'publishsubscribe', cache: room.cacheName, topic: room.roomId }] },
   };
 }
 
-/** `ExpiresIn` by its shape. */
-export interface ExpiresInLike {
-  /** The life in seconds. */
-  seconds(): number;
-  /** Whether it expires at all; disposable tokens must. */
-  doesExpire(): boolean;
-}
-
-/** `ExpiresAt` by its shape. */
-export interface ExpiresAtLike {
-  /** The expiry in epoch seconds. */
-  epoch(): number;
-}
-
-/** A token that `generateDisposableToken` vended. */
-export interface GenerateDisposableTokenSuccess {
-  /** The discriminant. */
-  readonly type: 'Success';
-  /** The token, for `CredentialProvider.fromDisposableToken`. */
-  readonly authToken: string;
-  /** When it expires. */
-  readonly expiresAt: ExpiresAtLike;
-}
-
-/** The response of `generateDisposableToken`. */
-export type GenerateDisposableTokenResponse = GenerateDisposableTokenSuccess | MomentoErrorResponse;
-
-/** Options of `generateDisposableToken`. */
-export interface DisposableTokenOptions {
-  /** Stamped by Momento on every item the token's holder publishes. */
-  tokenId?: string;
-}
-
-/** The auth client method the vending helpers call: an `AuthClient` of either Momento SDK, with an API key. */
-export interface ChatAuthClient {
-  /** Vends a disposable token. */
-  generateDisposableToken(scope: ChatTokenScope, expiresIn: ExpiresInLike, options?: DisposableTokenOptions): Promise<GenerateDisposableTokenResponse>;
-}
-
-/** The tokens of one user for one room, to hand to that user's client. */
-export interface RoomTokens {
-  /** For `CredentialProvider.fromDisposableToken` of the user's CacheClient. */
-  cacheToken: string;
-  /** For the user's TopicClient. */
-  topicToken: string;
-  /** When the tokens expire, in epoch seconds. */
-  expiresAt: number;
-}
-
-/** Options of {@link vendClientOnlyTokens}. */
-export interface VendTokensOptions extends RoomRef {
-  /** The user's id, stamped by Momento on every message they publish (`TopicItem.tokenId()`): the verified sender. */
-  userId: string;
-  /** Token life in seconds. Default and maximum 3600 (Momento's limit). */
-  expiresInSeconds?: number;
-}
-
-const MAX_TOKEN_SECONDS = 60 * 60;
-const MAX_TOKEN_ID_LENGTH = 64;
-
 /**
- * Vends, in a backend that holds an API key, the two disposable tokens of one user for one client-only
- * room, scoped by {@link clientOnlyScopes}, with the user's id as tokenId.
- * @param authClient an `AuthClient` of `@gomomento/sdk` with an API key that may vend tokens.
- * @param options the cache, the room, the user and the tokens' life.
- * @returns the two tokens and their expiry.
- * @throws ChatError INVALID_ARGUMENT for bad options, or the code of Momento's refusal.
+ * The exact scopes a client needs in moderated mode: read the room's list; publish only to the room's
+ * input topic; subscribe only to the room's topic. It can neither write the history nor publish to the
+ * room, so everything there came through the moderator.
+ * @param room the cache and the room.
+ * @returns one scope for the cache client's token and one for the topic client's.
+ * @throws ChatError INVALID_ARGUMENT for an empty cache name or a room id that is not allowed.
  * @example
  * ```ts
- * const tokens = await vendClientOnlyTokens(authClient, { cacheName: 'chat', roomId: 'lobby', userId: 'u-42' });
- * response.json(tokens); // the browser builds its CacheClient from cacheToken and its TopicClient from topicToken
+ * const scopes = moderatedClientScopes({ cacheName: 'chat', roomId: 'lobby' });
  * ```
  */
-export async function vendClientOnlyTokens(authClient: ChatAuthClient, options: VendTokensOptions): Promise<RoomTokens> {
-  const scopes = clientOnlyScopes(options);
-  const seconds = options.expiresInSeconds ?? MAX_TOKEN_SECONDS;
-  if (!Number.isInteger(seconds) || seconds < 1 || seconds > MAX_TOKEN_SECONDS) {
-    throw new ChatError('INVALID_ARGUMENT', `unable to vend tokens; expiresInSeconds must be an integer from 1 to ${MAX_TOKEN_SECONDS}`);
+export function moderatedClientScopes(room: RoomRef): RoomTokenScopes {
+  checkCache(room.cacheName);
+  checkRoomId(room.roomId, 'build token scopes');
+  const cache = room.cacheName;
+  return {
+    cache: { permissions: [{ role: 'readonly', cache, item: { key: room.roomId } }] },
+    topics: {
+      permissions: [
+        { role: 'publishonly', cache, topic: inputTopicOf(room.roomId) },
+        { role: 'subscribeonly', cache, topic: room.roomId },
+      ],
+    },
+  };
+}
+
+/** The most rooms one pair of moderator tokens can name: two permissions a room, ten a token. */
+export const MAX_MODERATOR_ROOMS = MAX_PERMISSIONS / 2;
+
+/**
+ * The exact scopes a moderator needs for some rooms: per room, read and write the room's list and its
+ * own keys (`<roomId>#…`: the sequence and what it has seen), subscribe to the input topic and publish
+ * to the room's topic. A token holds at most 10 permissions, so one pair of tokens covers at most
+ * {@link MAX_MODERATOR_ROOMS} rooms; run a moderator per group of rooms, or give it an API key.
+ * @param options the cache and the rooms.
+ * @returns one scope for the moderator's cache client and one for its topic client.
+ * @throws ChatError INVALID_ARGUMENT for no rooms, too many, or a room id that is not allowed.
+ * @example
+ * ```ts
+ * const scopes = moderatorScopes({ cacheName: 'chat', roomIds: ['lobby', 'help'] });
+ * ```
+ */
+export function moderatorScopes(options: { cacheName: string; roomIds: readonly string[] }): RoomTokenScopes {
+  checkCache(options.cacheName);
+  const cache = options.cacheName;
+  const rooms = [...new Set(options.roomIds)];
+  if (rooms.length === 0 || rooms.length > MAX_MODERATOR_ROOMS) {
+    throw new ChatError('INVALID_ARGUMENT', `unable to build moderator scopes; name 1 to ${MAX_MODERATOR_ROOMS} rooms, not ${rooms.length}`);
   }
-  if (typeof options.userId !== 'string' || options.userId === '' || options.userId.length > MAX_TOKEN_ID_LENGTH) {
-    throw new ChatError('INVALID_ARGUMENT', `unable to vend tokens; userId must be 1 to ${MAX_TOKEN_ID_LENGTH} characters`);
-  }
-  const expiresIn: ExpiresInLike = { seconds: () => seconds, doesExpire: () => true };
-  const [cache, topics] = await Promise.all([
-    authClient.generateDisposableToken(scopes.cache, expiresIn, { tokenId: options.userId }),
-    authClient.generateDisposableToken(scopes.topics, expiresIn, { tokenId: options.userId }),
-  ]);
-  if (cache.type === 'Error') throw fromMomentoError('vend the cache token', cache);
-  if (topics.type === 'Error') throw fromMomentoError('vend the topic token', topics);
-  return { cacheToken: cache.authToken, topicToken: topics.authToken, expiresAt: Math.min(cache.expiresAt.epoch(), topics.expiresAt.epoch()) };
+  for (const roomId of rooms) checkRoomId(roomId, 'build moderator scopes');
+  return {
+    cache: {
+      permissions: rooms.flatMap((roomId): ItemPermission[] => [
+        { role: 'readwrite', cache, item: { key: roomId } },
+        { role: 'readwrite', cache, item: { keyPrefix: moderatorKeyPrefixOf(roomId) } },
+      ]),
+    },
+    topics: {
+      permissions: rooms.flatMap((roomId): TopicPermission[] => [
+        { role: 'subscribeonly', cache, topic: inputTopicOf(roomId) },
+        { role: 'publishonly', cache, topic: roomId },
+      ]),
+    },
+  };
 }

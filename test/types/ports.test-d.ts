@@ -14,9 +14,13 @@ export const ports: Array<[ChatCacheClient, ChatTopicClient]> = [
   [webCache, webTopics],
 ];
 
-import type { ChatAuthClient } from '../../src/token-scopes.js';
+import type { ChatAuthClient } from '../../src/token-vending.js';
 
 declare const nodeAuth: NodeSdk.AuthClient;
 declare const webAuth: WebSdk.AuthClient;
 
 export const authPorts: ChatAuthClient[] = [nodeAuth, webAuth];
+
+import type { ModeratorCacheClient } from '../../src/moderator/moderator-ports.js';
+
+export const moderatorPorts: ModeratorCacheClient[] = [nodeCache];

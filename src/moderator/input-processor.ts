@@ -1,0 +1,133 @@
+import { decodeMessage, encodeStamped, isMetadata, MOMENTO_TOPIC_MESSAGE_BYTES } from '../envelope.js';
+import { callMomento, fromMomentoError, isChatError } from '../errors.js';
+import { isMessageId } from '../message-id.js';
+import type { ChatMessage } from '../message.js';
+import { encodeRejection } from '../moderation-notice.js';
+import type { ChatTopicClient } from '../momento-ports.js';
+import { publishStored } from '../publish-with-retry.js';
+import { seenKeyOf, sequenceKeyOf } from '../room-names.js';
+import { collectionTtl } from '../room-sender.js';
+import type { ModerateFn, ModerationContext, ModerationDecision, ModerationInput, ModerationOutcome } from './moderation.js';
+import type { ModeratorCacheClient } from './moderator-ports.js';
+
+/** What processing needs, with every default filled in. */
+export interface ProcessorSettings {
+  cacheClient: ModeratorCacheClient;
+  topicClient: ChatTopicClient;
+  cacheName: string;
+  moderate: ModerateFn;
+  historyLength: number;
+  historyTtlSeconds: number;
+  seenTtlSeconds: number;
+  recentHistorySize: number;
+  now: () => number;
+}
+
+/** The id of an input that is not a valid message, when one can be read, so its sender can still be told. */
+function idOf(raw: string): string | undefined {
+  try {
+    const id = (JSON.parse(raw) as { id?: unknown } | null)?.id;
+    return isMessageId(id) ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function decide(settings: ProcessorSettings, input: ModerationInput, context: ModerationContext): Promise<ModerationDecision> {
+  try {
+    const decision = await settings.moderate(input, context);
+    if (decision?.action === 'reject') return { action: 'reject', reason: String(decision.reason || 'rejected') };
+    if (decision?.action !== 'accept') return { action: 'reject', reason: 'the moderator gave no decision' };
+    if (decision.text !== undefined && (typeof decision.text !== 'string' || decision.text.trim() === '')) {
+      return { action: 'reject', reason: 'the moderated text is empty' };
+    }
+    if (decision.metadata !== undefined && !isMetadata(decision.metadata)) return { action: 'reject', reason: 'the moderated metadata is not a JSON object' };
+    return decision;
+  } catch {
+    // The hook's failure is the operator's to see (the caller logs the outcome), not the sender's.
+    return { action: 'reject', reason: 'the message could not be moderated' };
+  }
+}
+
+/**
+ * Handles one input of one room: read it, claim its id (once across every moderator), ask the hook,
+ * then either tell the sender why not, or stamp, number, store and publish it — in that order, so a
+ * message is never live before it is in the history.
+ * @param raw the input topic item's text.
+ * @param tokenId the tokenId Momento stamped on the input: the verified sender.
+ * @throws ChatError when Momento fails; the id is then released, so a redelivery can try again.
+ */
+export async function processInput(settings: ProcessorSettings, roomId: string, raw: string, tokenId: string): Promise<ModerationOutcome> {
+  const { cacheClient, topicClient, cacheName } = settings;
+  const decoded = decodeMessage(raw);
+  if (isChatError(decoded)) {
+    const id = idOf(raw);
+    if (id) await publishStored(topicClient, cacheName, roomId, id, encodeRejection({ id, reason: decoded.message }));
+    return id ? { status: 'malformed', reason: decoded.message, id } : { status: 'malformed', reason: decoded.message };
+  }
+  const { id } = decoded;
+  const seenKey = seenKeyOf(roomId, id);
+  const claimed = await callMomento('claim the message id', () => cacheClient.setIfAbsent(cacheName, seenKey, tokenId || '-', { ttl: settings.seenTtlSeconds }));
+  if (claimed.type === 'Error') throw fromMomentoError('claim the message id', claimed);
+  if (claimed.type === 'NotStored') return { status: 'duplicate', id };
+
+  const input: ModerationInput = { id, text: decoded.text, claims: decoded.sender.claims, timestamp: decoded.timestamp, ...(decoded.metadata && { metadata: decoded.metadata }) };
+  const decision = await decide(settings, input, contextFor(settings, roomId, tokenId));
+  if (decision.action === 'reject') return reject(settings, roomId, id, decision.reason);
+
+  try {
+    return await store(settings, roomId, decoded, decision, tokenId);
+  } catch (error) {
+    if (isChatError(error) && error.code === 'MESSAGE_TOO_LARGE') return reject(settings, roomId, id, 'the moderated message is too large');
+    // Released so that a redelivery of the same input can be handled again.
+    await cacheClient.delete(cacheName, seenKey).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function reject(settings: ProcessorSettings, roomId: string, id: string, reason: string): Promise<ModerationOutcome> {
+  await publishStored(settings.topicClient, settings.cacheName, roomId, id, encodeRejection({ id, reason }));
+  return { status: 'rejected', id, reason };
+}
+
+async function store(settings: ProcessorSettings, roomId: string, input: ChatMessage, decision: ModerationDecision & { action: 'accept' }, tokenId: string): Promise<ModerationOutcome> {
+  const { cacheClient, topicClient, cacheName } = settings;
+  const accepted: ChatMessage = {
+    id: input.id,
+    text: decision.text ?? input.text,
+    timestamp: input.timestamp,
+    sender: { claims: input.sender.claims },
+    ...((decision.metadata ?? input.metadata) && { metadata: decision.metadata ?? input.metadata }),
+  };
+  const counted = await callMomento('number the message', () =>
+    cacheClient.increment(cacheName, sequenceKeyOf(roomId), 1, { ttl: settings.historyTtlSeconds }),
+  );
+  if (counted.type === 'Error') throw fromMomentoError('number the message', counted);
+  const encoded = encodeStamped(accepted, { by: tokenId, sts: settings.now(), n: counted.value() }, MOMENTO_TOPIC_MESSAGE_BYTES);
+  const stored = await callMomento('store the message', () =>
+    cacheClient.listPushBack(cacheName, roomId, encoded, { truncateFrontToSize: settings.historyLength, ttl: collectionTtl(settings.historyTtlSeconds) }),
+  );
+  if (stored.type === 'Error') throw fromMomentoError('store the message', stored);
+  await publishStored(topicClient, cacheName, roomId, input.id, encoded);
+  return { status: 'accepted', message: decodeMessage(encoded, undefined, true) as ChatMessage };
+}
+
+function contextFor(settings: ProcessorSettings, roomId: string, tokenId: string): ModerationContext {
+  let history: Promise<readonly ChatMessage[]> | undefined;
+  return {
+    roomId,
+    sender: { tokenId },
+    recentHistory: () =>
+      (history ??= (async () => {
+        const fetched = await callMomento('read the history', () =>
+          settings.cacheClient.listFetch(settings.cacheName, roomId, { startIndex: -settings.recentHistorySize }),
+        );
+        if (fetched.type === 'Error') throw fromMomentoError('read the history', fetched);
+        if (fetched.type === 'Miss') return [];
+        return fetched.valueListString().flatMap((raw) => {
+          const message = decodeMessage(raw, undefined, true);
+          return isChatError(message) ? [] : [message];
+        });
+      })()),
+  };
+}
