@@ -1,5 +1,5 @@
 import { ChatError } from './errors.js';
-import { MOMENTO_TOPIC_MESSAGE_BYTES } from './envelope.js';
+import { MODERATOR_STAMP_BYTES, MOMENTO_TOPIC_MESSAGE_BYTES } from './envelope.js';
 import { createMessageIdGenerator, type MessageIdGenerator } from './message-id.js';
 import type { SenderClaims } from './message.js';
 import type { ChatCacheClient, ChatTopicClient } from './momento-ports.js';
@@ -31,7 +31,10 @@ export interface ChatRoomOptions {
   historyTtlSeconds?: number;
   /** Messages per history page, at most `historyLength`. Default 50, or `historyLength` when smaller. */
   pageSize?: number;
-  /** The largest encoded message, in bytes. Default and maximum 4096 (Momento's topic limit). */
+  /**
+   * The largest encoded message, in bytes. Default and maximum 4096 (Momento's topic limit); in moderated mode,
+   * at most 4096 less the room the moderator's stamp takes (about 110 bytes).
+   */
   maxMessageBytes?: number;
   /** The clock for message timestamps and ids, in epoch milliseconds. Default `Date.now`. */
   now?: () => number;
@@ -67,7 +70,11 @@ export function resolveRoomOptions(options: ChatRoomOptions) {
     historyLength,
     historyTtlSeconds: integerIn('historyTtlSeconds', options.historyTtlSeconds ?? MAX_TTL_SECONDS, 1, MAX_TTL_SECONDS),
     pageSize: integerIn('pageSize', options.pageSize ?? Math.min(50, historyLength), 1, historyLength),
-    maxMessageBytes: integerIn('maxMessageBytes', options.maxMessageBytes ?? MOMENTO_TOPIC_MESSAGE_BYTES, 64, MOMENTO_TOPIC_MESSAGE_BYTES),
+    // A message the moderator must stamp has to leave room for the stamp, or it would be refused after the round trip.
+    maxMessageBytes: Math.min(
+      integerIn('maxMessageBytes', options.maxMessageBytes ?? MOMENTO_TOPIC_MESSAGE_BYTES, 64, MOMENTO_TOPIC_MESSAGE_BYTES),
+      options.mode === 'moderated' ? MOMENTO_TOPIC_MESSAGE_BYTES - MODERATOR_STAMP_BYTES : MOMENTO_TOPIC_MESSAGE_BYTES,
+    ),
     now,
     generateId: options.generateId ?? createMessageIdGenerator(now),
     mode: options.mode ?? 'client-only',

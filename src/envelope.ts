@@ -45,6 +45,13 @@ const utf8 = new TextEncoder();
 /** The size in bytes of a string once UTF-8 encoded, as Momento counts it. */
 export const byteLength = (value: string): number => utf8.encode(value).length;
 
+/**
+ * The most bytes a moderator's stamp adds to a message, for a tokenId of up to 64 characters (what the
+ * vending helpers allow). A moderated room keeps its messages this far under the topic limit, so the
+ * moderator never has to refuse a message for its own stamp.
+ */
+export const MODERATOR_STAMP_BYTES = byteLength(JSON.stringify({ by: 'x'.repeat(64), sts: 9_999_999_999_999, n: Number.MAX_SAFE_INTEGER })) - 1;
+
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const proto = Object.getPrototypeOf(value) as unknown;

@@ -8,9 +8,11 @@ import { ChatError } from './errors.js';
 const ROOM_ID = /^[A-Za-z0-9_.:@-]{1,128}$/;
 const INPUT_SUFFIX = '-input';
 
+const isRoomId = (roomId: unknown): roomId is string => typeof roomId === 'string' && ROOM_ID.test(roomId) && !roomId.endsWith(INPUT_SUFFIX);
+
 /** @throws ChatError INVALID_ARGUMENT for a room id that is not allowed. */
 export function checkRoomId(roomId: unknown, operation: string): asserts roomId is string {
-  if (typeof roomId !== 'string' || !ROOM_ID.test(roomId) || roomId.endsWith(INPUT_SUFFIX)) {
+  if (!isRoomId(roomId)) {
     throw new ChatError(
       'INVALID_ARGUMENT',
       `unable to ${operation}; roomId must be 1 to 128 letters, digits or _.:@- characters, not ending in ${INPUT_SUFFIX}, not ${JSON.stringify(roomId)}`,
@@ -21,9 +23,11 @@ export function checkRoomId(roomId: unknown, operation: string): asserts roomId 
 /** The topic a moderated room's members publish to, and its moderator reads. */
 export const inputTopicOf = (roomId: string): string => `${roomId}${INPUT_SUFFIX}`;
 
-/** @returns the room whose input topic this is, or undefined. */
-export const roomOfInputTopic = (topic: string): string | undefined =>
-  topic.endsWith(INPUT_SUFFIX) && ROOM_ID.test(topic) ? topic.slice(0, -INPUT_SUFFIX.length) || undefined : undefined;
+/** @returns the room whose input topic this is, or undefined (also for the input topic of an input topic). */
+export const roomOfInputTopic = (topic: string): string | undefined => {
+  const roomId = topic.endsWith(INPUT_SUFFIX) ? topic.slice(0, -INPUT_SUFFIX.length) : undefined;
+  return isRoomId(roomId) ? roomId : undefined;
+};
 
 /** The prefix of every key a moderator keeps for a room (its sequence and what it has seen). */
 export const moderatorKeyPrefixOf = (roomId: string): string => `${roomId}#`;

@@ -36,6 +36,9 @@ export async function submitForModeration(options: ResolvedRoomOptions, pending:
   const { topicClient, cacheName, roomId } = options;
   // Waiting starts before the publish: a fast moderator may answer before the publish call returns.
   const answer = pending.expect(id);
+  // It may fail while the publish is in flight (a fast rejection, a leave), before the caller holds it:
+  // marked as handled, or that is an unhandled rejection. The caller still gets the failure.
+  answer.catch(() => undefined);
   try {
     const published = await callMomento('send', () => topicClient.publish(cacheName, inputTopicOf(roomId), encoded));
     if (published.type === 'Error') throw fromMomentoError('send', published);

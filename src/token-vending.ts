@@ -1,4 +1,4 @@
-import { ChatError, fromMomentoError } from './errors.js';
+import { ChatError, callMomento, fromMomentoError } from './errors.js';
 import type { MomentoErrorResponse } from './momento-ports.js';
 import { clientOnlyScopes, moderatedClientScopes, moderatorScopes, type ChatTokenScope, type RoomRef, type RoomTokenScopes } from './token-scopes.js';
 
@@ -82,10 +82,12 @@ async function vendPair(authClient: ChatAuthClient, scopes: RoomTokenScopes, tok
     throw new ChatError('INVALID_ARGUMENT', `unable to vend tokens; the user or moderator id must be 1 to ${MAX_TOKEN_ID_LENGTH} characters`);
   }
   const expiresIn: ExpiresInLike = { seconds: () => expiresInSeconds, doesExpire: () => true };
-  const [cache, topics] = await Promise.all([
-    authClient.generateDisposableToken(scopes.cache, expiresIn, { tokenId }),
-    authClient.generateDisposableToken(scopes.topics, expiresIn, { tokenId }),
-  ]);
+  const [cache, topics] = await callMomento('vend tokens', () =>
+    Promise.all([
+      authClient.generateDisposableToken(scopes.cache, expiresIn, { tokenId }),
+      authClient.generateDisposableToken(scopes.topics, expiresIn, { tokenId }),
+    ]),
+  );
   if (cache.type === 'Error') throw fromMomentoError('vend the cache token', cache);
   if (topics.type === 'Error') throw fromMomentoError('vend the topic token', topics);
   return { cacheToken: cache.authToken, topicToken: topics.authToken, expiresAt: Math.min(cache.expiresAt.epoch(), topics.expiresAt.epoch()) };
@@ -104,7 +106,7 @@ async function vendPair(authClient: ChatAuthClient, scopes: RoomTokenScopes, tok
  * response.json(tokens); // the browser builds its CacheClient from cacheToken and its TopicClient from topicToken
  * ```
  */
-export function vendClientOnlyTokens(authClient: ChatAuthClient, options: VendTokensOptions): Promise<RoomTokens> {
+export async function vendClientOnlyTokens(authClient: ChatAuthClient, options: VendTokensOptions): Promise<RoomTokens> {
   return vendPair(authClient, clientOnlyScopes(options), options.userId, options.expiresInSeconds);
 }
 
@@ -120,7 +122,7 @@ export function vendClientOnlyTokens(authClient: ChatAuthClient, options: VendTo
  * const tokens = await vendModeratedClientTokens(authClient, { cacheName: 'chat', roomId: 'lobby', userId: 'u-42' });
  * ```
  */
-export function vendModeratedClientTokens(authClient: ChatAuthClient, options: VendTokensOptions): Promise<RoomTokens> {
+export async function vendModeratedClientTokens(authClient: ChatAuthClient, options: VendTokensOptions): Promise<RoomTokens> {
   return vendPair(authClient, moderatedClientScopes(options), options.userId, options.expiresInSeconds);
 }
 
@@ -136,6 +138,6 @@ export function vendModeratedClientTokens(authClient: ChatAuthClient, options: V
  * const tokens = await vendModeratorTokens(authClient, { cacheName: 'chat', roomIds: ['lobby'] });
  * ```
  */
-export function vendModeratorTokens(authClient: ChatAuthClient, options: VendModeratorTokensOptions): Promise<RoomTokens> {
+export async function vendModeratorTokens(authClient: ChatAuthClient, options: VendModeratorTokensOptions): Promise<RoomTokens> {
   return vendPair(authClient, moderatorScopes(options), options.moderatorId ?? 'moderator', options.expiresInSeconds);
 }

@@ -55,7 +55,8 @@ async function decide(settings: ProcessorSettings, input: ModerationInput, conte
  * message is never live before it is in the history.
  * @param raw the input topic item's text.
  * @param tokenId the tokenId Momento stamped on the input: the verified sender.
- * @throws ChatError when Momento fails; the id is then released, so a redelivery can try again.
+ * @throws ChatError when Momento fails; the id is then released, so a redelivery can try again, unless the
+ * message was stored and only its publish failed (DELIVERY_FAILED).
  */
 export async function processInput(settings: ProcessorSettings, roomId: string, raw: string, tokenId: string): Promise<ModerationOutcome> {
   const { cacheClient, topicClient, cacheName } = settings;
@@ -79,8 +80,9 @@ export async function processInput(settings: ProcessorSettings, roomId: string, 
     return await store(settings, roomId, decoded, decision, tokenId);
   } catch (error) {
     if (isChatError(error) && error.code === 'MESSAGE_TOO_LARGE') return reject(settings, roomId, id, 'the moderated message is too large');
-    // Released so that a redelivery of the same input can be handled again.
-    await cacheClient.delete(cacheName, seenKey).catch(() => undefined);
+    // Released so that a redelivery of the same input can be handled again; unless the message is already
+    // stored (only its publish failed), since handling it again would store it twice.
+    if (!(isChatError(error) && error.code === 'DELIVERY_FAILED')) await cacheClient.delete(cacheName, seenKey).catch(() => undefined);
     throw error;
   }
 }

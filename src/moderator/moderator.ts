@@ -204,12 +204,17 @@ export class Moderator {
 
   private lost(roomId: string, state: { subscription?: TopicSubscriptionLike; timer?: ReturnType<typeof setTimeout>; attempt: number }, error: ChatError): void {
     if (this.watched.get(roomId) !== state) return;
-    this.events.emit('error', { type: 'error', roomId, error });
+    // The SDK also reports an unreadable item through onError, with the stream still open: end it, or it
+    // would live on beside the next one, and past unwatch.
+    state.subscription?.unsubscribe();
     state.subscription = undefined;
+    clearTimeout(state.timer);
     const delay = RESUBSCRIBE_DELAYS_MS[Math.min(state.attempt++, RESUBSCRIBE_DELAYS_MS.length - 1)]!;
     state.timer = setTimeout(() => {
       if (this.watched.get(roomId) !== state) return;
       this.subscribe(roomId, state).catch((failure: ChatError) => this.lost(roomId, state, failure));
     }, delay);
+    // Last: a listener may unwatch the room, which clears the timer.
+    this.events.emit('error', { type: 'error', roomId, error });
   }
 }

@@ -19,10 +19,12 @@ export function nodeWebhookListener(handle: (request: WebhookRequest) => Promise
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
+      if (res.headersSent) return;
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
-        res.writeHead(413, { 'content-type': 'application/json' }).end('{"error":"the body is too large"}');
-        req.destroy();
+        chunks.length = 0;
+        // Not req.destroy(): that resets the socket before the answer is out. Closing after the answer ends the upload.
+        res.writeHead(413, { 'content-type': 'application/json', connection: 'close' }).end('{"error":"the body is too large"}');
       } else chunks.push(chunk);
     });
     req.on('end', () => {

@@ -11,9 +11,10 @@ import type {
   TopicSubscribeCallbacks,
   TopicSubscribeResponse,
 } from '../../../src/momento-ports.js';
+import type { ModeratorCacheClient } from '../../../src/moderator/moderator-ports.js';
 
 /** The client calls a {@link FakeMomento} answers. */
-export type Op = 'listFetch' | 'listPushBack' | 'publish' | 'subscribe';
+export type Op = 'listFetch' | 'listPushBack' | 'publish' | 'subscribe' | 'setIfAbsent' | 'increment' | 'delete';
 
 /** A call that has been made and not yet answered (manual mode). Its effect happens when it completes. */
 export interface PendingCall {
@@ -66,6 +67,8 @@ export class FakeSubscription {
  */
 export class FakeMomento {
   readonly lists = new Map<string, string[]>();
+  /** Scalar items (a moderator's seen ids and sequence counters). */
+  readonly items = new Map<string, string>();
   readonly subscriptions: FakeSubscription[] = [];
   /** Every call, in the order made: `op:name`. */
   readonly calls: string[] = [];
@@ -136,6 +139,30 @@ export class FakeMomento {
         this.call<ListPushBackResponse>('listPushBack', [listName, value, options], () => {
           const length = this.push(listName, value, options?.truncateFrontToSize);
           return { type: 'Success', listLength: () => length };
+        }),
+    };
+  }
+
+  /** A moderator's cache client over this fake: the list calls plus its scalar keys. */
+  moderatorCacheClient(): ModeratorCacheClient {
+    return {
+      ...this.cacheClient(),
+      setIfAbsent: (_cache: string, key: string, value: string, options?: { ttl?: number }) =>
+        this.call('setIfAbsent', [key, value, options], () => {
+          if (this.items.has(key)) return { type: 'NotStored' as const };
+          this.items.set(key, value);
+          return { type: 'Stored' as const };
+        }),
+      increment: (_cache: string, key: string, amount: number, options?: { ttl?: number }) =>
+        this.call('increment', [key, amount, options], () => {
+          const value = Number(this.items.get(key) ?? '0') + amount;
+          this.items.set(key, String(value));
+          return { type: 'Success' as const, value: () => value };
+        }),
+      delete: (_cache: string, key: string) =>
+        this.call('delete', [key], () => {
+          this.items.delete(key);
+          return { type: 'Success' as const };
         }),
     };
   }
