@@ -7,7 +7,7 @@ import type { MomentoErrorResponse } from './momento-ports.js';
  * |---|---|
  * | `INVALID_ARGUMENT` | bad options, empty text, metadata that is not a plain JSON object, an id from `generateId` that is not a ULID, `join()` while joining or joined; as an `error` event, a listener that threw |
  * | `MESSAGE_TOO_LARGE` | the encoded message exceeds the room's limit (at most Momento's 4 KB topic limit) |
- * | `NOT_JOINED` | `send` or `loadOlder` before `join()` resolved, or after `leave()`; a `join()` or `loadOlder()` that `leave()` interrupted |
+ * | `NOT_JOINED` | `send` or `loadOlder` before `join()` resolved, or after `leave()`; a `join()`, `loadOlder()` or moderated `send` that `leave()` (or a failed subscription) interrupted |
  * | `PERMISSION_DENIED` | the token does not allow the call (Momento `PERMISSION_ERROR`) |
  * | `AUTHENTICATION_FAILED` | the token is unknown or expired (Momento `AUTHENTICATION_ERROR`) |
  * | `CACHE_NOT_FOUND` | the cache does not exist (Momento `NOT_FOUND_ERROR`) |
@@ -47,18 +47,21 @@ export class ChatError extends Error {
   readonly momentoErrorCode?: string;
   /** MESSAGE_REJECTED: the moderator's reason. */
   readonly reason?: string;
+  /** DELIVERY_FAILED, MESSAGE_REJECTED, MODERATION_TIMEOUT: the id of the message, to match a late copy to its send. */
+  readonly messageId?: string;
 
   /**
    * Creates an error; the library throws these, apps rarely need to.
    * @param code what went wrong.
    * @param message lowercase, "unable to <operation>; <reason>".
-   * @param options `cause` (the underlying error), `momentoErrorCode`, and a moderator's `reason`.
+   * @param options `cause` (the underlying error), `momentoErrorCode`, a moderator's `reason`, and the `messageId` concerned.
    */
-  constructor(code: ChatErrorCode, message: string, options: { cause?: unknown; momentoErrorCode?: string; reason?: string } = {}) {
+  constructor(code: ChatErrorCode, message: string, options: { cause?: unknown; momentoErrorCode?: string; reason?: string; messageId?: string } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     if (options.momentoErrorCode !== undefined) this.momentoErrorCode = options.momentoErrorCode;
     if (options.reason !== undefined) this.reason = options.reason;
+    if (options.messageId !== undefined) this.messageId = options.messageId;
     Object.defineProperty(this, BRAND, { value: true });
   }
 }

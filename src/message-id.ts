@@ -48,3 +48,10 @@ function increment(digits: number[]): number[] {
 export function isMessageId(value: unknown): value is string {
   return typeof value === 'string' && /^[0-9A-HJKMNP-TV-Z]{26}$/.test(value);
 }
+
+/** The time a message id was made, in epoch milliseconds (its first 10 characters). */
+export function timeOfMessageId(id: string): number {
+  let time = 0;
+  for (const char of id.slice(0, 10)) time = time * 32 + ALPHABET.indexOf(char);
+  return time;
+}

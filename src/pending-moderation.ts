@@ -22,7 +22,7 @@ export class PendingModeration {
     return new Promise<ChatMessage>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiting.delete(id);
-        reject(new ChatError('MODERATION_TIMEOUT', `unable to send message ${id}; the moderator did not answer within ${this.timeoutMs} ms`));
+        reject(new ChatError('MODERATION_TIMEOUT', `unable to send message ${id}; the moderator did not answer within ${this.timeoutMs} ms`, { messageId: id }));
       }, this.timeoutMs);
       this.waiting.set(id, { resolve, reject, timer });
     });
@@ -35,7 +35,7 @@ export class PendingModeration {
 
   /** The moderator refused a message. */
   refuse(rejection: Rejection): void {
-    this.take(rejection.id)?.reject(new ChatError('MESSAGE_REJECTED', `unable to send message ${rejection.id}; the moderator rejected it: ${rejection.reason}`, { reason: rejection.reason }));
+    this.take(rejection.id)?.reject(new ChatError('MESSAGE_REJECTED', `unable to send message ${rejection.id}; the moderator rejected it: ${rejection.reason}`, { reason: rejection.reason, messageId: rejection.id }));
   }
 
   /** Ends one wait with an error (its publish failed). */

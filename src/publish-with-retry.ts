@@ -21,5 +21,6 @@ export async function publishStored(topicClient: ChatTopicClient, cacheName: str
   throw new ChatError('DELIVERY_FAILED', `unable to deliver message ${id} live; it is stored in the history (${failure?.message})`, {
     cause: failure,
     momentoErrorCode: failure?.momentoErrorCode,
+    messageId: id,
   });
 }

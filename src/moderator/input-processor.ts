@@ -1,13 +1,13 @@
 import { decodeMessage, encodeStamped, isMetadata, MOMENTO_TOPIC_MESSAGE_BYTES } from '../envelope.js';
 import { callMomento, fromMomentoError, isChatError } from '../errors.js';
-import { isMessageId } from '../message-id.js';
+import { isMessageId, timeOfMessageId } from '../message-id.js';
 import type { ChatMessage } from '../message.js';
 import { encodeRejection } from '../moderation-notice.js';
 import type { ChatTopicClient } from '../momento-ports.js';
 import { publishStored } from '../publish-with-retry.js';
 import { seenKeyOf, sequenceKeyOf } from '../room-names.js';
 import { collectionTtl } from '../room-sender.js';
-import type { ModerateFn, ModerationContext, ModerationDecision, ModerationInput, ModerationOutcome } from './moderation.js';
+import type { ModerateFn, ModerationContext, ModerationDecision, ModerationInput, ModerationOutcome, RejectDecision } from './moderation.js';
 import type { ModeratorCacheClient } from './moderator-ports.js';
 
 /** What processing needs, with every default filled in. */
@@ -33,7 +33,9 @@ function idOf(raw: string): string | undefined {
   }
 }
 
-async function decide(settings: ProcessorSettings, input: ModerationInput, context: ModerationContext): Promise<ModerationDecision> {
+type Decision = ModerationDecision | (RejectDecision & { cause: unknown });
+
+async function decide(settings: ProcessorSettings, input: ModerationInput, context: ModerationContext): Promise<Decision> {
   try {
     const decision = await settings.moderate(input, context);
     if (decision?.action === 'reject') return { action: 'reject', reason: String(decision.reason || 'rejected') };
@@ -43,9 +45,9 @@ async function decide(settings: ProcessorSettings, input: ModerationInput, conte
     }
     if (decision.metadata !== undefined && !isMetadata(decision.metadata)) return { action: 'reject', reason: 'the moderated metadata is not a JSON object' };
     return decision;
-  } catch {
-    // The hook's failure is the operator's to see (the caller logs the outcome), not the sender's.
-    return { action: 'reject', reason: 'the message could not be moderated' };
+  } catch (cause) {
+    // The hook's failure is the operator's to see (the outcome carries it), not the sender's.
+    return { action: 'reject', reason: 'the message could not be moderated', cause };
   }
 }
 
@@ -67,6 +69,8 @@ export async function processInput(settings: ProcessorSettings, roomId: string, 
     return id ? { status: 'malformed', reason: decoded.message, id } : { status: 'malformed', reason: decoded.message };
   }
   const { id } = decoded;
+  const refusal = refusalOf(settings, decoded);
+  if (refusal) return reject(settings, roomId, id, refusal);
   const seenKey = seenKeyOf(roomId, id);
   const claimed = await callMomento('claim the message id', () => cacheClient.setIfAbsent(cacheName, seenKey, tokenId || '-', { ttl: settings.seenTtlSeconds }));
   if (claimed.type === 'Error') throw fromMomentoError('claim the message id', claimed);
@@ -74,7 +78,7 @@ export async function processInput(settings: ProcessorSettings, roomId: string, 
 
   const input: ModerationInput = { id, text: decoded.text, claims: decoded.sender.claims, timestamp: decoded.timestamp, ...(decoded.metadata && { metadata: decoded.metadata }) };
   const decision = await decide(settings, input, contextFor(settings, roomId, tokenId));
-  if (decision.action === 'reject') return reject(settings, roomId, id, decision.reason);
+  if (decision.action === 'reject') return reject(settings, roomId, id, decision.reason, 'cause' in decision ? decision.cause : undefined);
 
   try {
     return await store(settings, roomId, decoded, decision, tokenId);
@@ -87,10 +91,30 @@ export async function processInput(settings: ProcessorSettings, roomId: string, 
   }
 }
 
-async function reject(settings: ProcessorSettings, roomId: string, id: string, reason: string): Promise<ModerationOutcome> {
+async function reject(settings: ProcessorSettings, roomId: string, id: string, reason: string, cause?: unknown): Promise<ModerationOutcome> {
   await publishStored(settings.topicClient, settings.cacheName, roomId, id, encodeRejection({ id, reason }));
-  return { status: 'rejected', id, reason };
+  return cause === undefined ? { status: 'rejected', id, reason } : { status: 'rejected', id, reason, cause };
 }
+
+const MAX_CLAIM_LENGTH = 256;
+
+/**
+ * Why an input is refused before its id is claimed, if it is. An id carries the time it was made, and an
+ * id is remembered for `seenTtlSeconds`: refusing ids older than that window (less the clock skew allowed)
+ * means a message accepted once can never be accepted again, however late someone replays it.
+ */
+function refusalOf(settings: ProcessorSettings, input: ChatMessage): string | undefined {
+  const { displayName, userId } = input.sender.claims;
+  if ((displayName?.length ?? 0) > MAX_CLAIM_LENGTH || (userId?.length ?? 0) > MAX_CLAIM_LENGTH) return 'the sender claims are too long';
+  const skew = clockSkewMs(settings.seenTtlSeconds);
+  const age = settings.now() - timeOfMessageId(input.id);
+  if (age < -skew) return 'the message id lies in the future; check the device clock';
+  if (age > settings.seenTtlSeconds * 1000 - skew) return 'the message is too old; check the device clock';
+  return undefined;
+}
+
+/** The clock difference allowed between a sender and the moderator: an hour, or a quarter of the window when shorter. */
+export const clockSkewMs = (seenTtlSeconds: number): number => Math.min(60 * 60 * 1000, (seenTtlSeconds * 1000) / 4);
 
 async function store(settings: ProcessorSettings, roomId: string, input: ChatMessage, decision: ModerationDecision & { action: 'accept' }, tokenId: string): Promise<ModerationOutcome> {
   const { cacheClient, topicClient, cacheName } = settings;

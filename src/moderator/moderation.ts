@@ -70,6 +70,8 @@ export interface RejectedOutcome {
   id: string;
   /** The reason given to the sender. */
   reason: string;
+  /** What the hook threw, when it threw: for the operator's log, never shown to the sender. */
+  cause?: unknown;
 }
 
 /** The input was handled before (redelivered, or taken by another moderator): nothing was done. */

@@ -20,7 +20,11 @@ export interface ModeratorOptions {
   historyLength?: number;
   /** The history's TTL in seconds, refreshed by every message. Default 86400. */
   historyTtlSeconds?: number;
-  /** How long a message id is remembered, so a redelivery is not handled twice, in seconds. Default 3600. */
+  /**
+   * How long a message id is remembered, so a redelivery or a replay is not handled twice, in seconds.
+   * Inputs whose id was made longer ago than this (less an hour of allowed clock skew) are refused.
+   * Default: `historyTtlSeconds`. At least 60.
+   */
   seenTtlSeconds?: number;
   /** How many messages `context.recentHistory()` returns. Default 20. */
   recentHistorySize?: number;
@@ -101,7 +105,7 @@ export class Moderator {
       moderate: options.moderate,
       historyLength: options.historyLength ?? 100,
       historyTtlSeconds: options.historyTtlSeconds ?? 86_400,
-      seenTtlSeconds: options.seenTtlSeconds ?? 3_600,
+      seenTtlSeconds: Math.max(60, options.seenTtlSeconds ?? options.historyTtlSeconds ?? 86_400),
       recentHistorySize: options.recentHistorySize ?? 20,
       now: options.now ?? Date.now,
     };
@@ -133,6 +137,7 @@ export class Moderator {
   process(roomId: string, raw: string, tokenId: string): Promise<ModerationOutcome | undefined> {
     const run = async (): Promise<ModerationOutcome | undefined> => {
       try {
+        checkRoomId(roomId, 'moderate a message');
         const outcome = await processInput(this.settings, roomId, raw, tokenId);
         this.events.emit('outcome', { type: 'outcome', roomId, outcome });
         return outcome;

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isChatError } from '../../src/errors.js';
 import type { ModerateFn, ModerationContext, ModerationInput } from '../../src/moderator/moderation.js';
 import { Moderator, type ModeratorErrorEvent, type ModeratorOptions, type OutcomeEvent } from '../../src/moderator/moderator.js';
-import { FakeMomento, envelope, flush, idOf, momentoError } from './support/fake-momento.js';
+import { FakeMomento, ID_TIME, envelope, flush, idOf, momentoError } from './support/fake-momento.js';
 import { thrown } from './support/thrown.js';
 
 const ROOM = 'lobby';
@@ -96,11 +96,13 @@ describe('Moderator.process: an accepted message', () => {
   it('takes the server timestamp from the injected clock and the sequence from the room counter', async () => {
     const momento = new FakeMomento();
     momento.items.set(`${ROOM}#seq`, '41');
-    let clock = 5_000;
-    const { moderator } = setup(accept, { now: () => clock++ }, momento);
+    // Near the time the ids carry: the moderator refuses ids far from its clock.
+    let clock = ID_TIME + 5_000;
+    const { moderator } = setup(accept, { now: () => clock }, momento);
     await moderator.process(ROOM, input(1), 'token-ann');
+    clock++;
     await moderator.process(ROOM, input(2), 'token-ann');
-    expect(stored(momento).map((e) => [e.n, e.sts])).toEqual([
+    expect(stored(momento).map((e) => [e.n, (e.sts as number) - ID_TIME])).toEqual([
       [42, 5_000],
       [43, 5_001],
     ]);
@@ -127,10 +129,11 @@ describe('Moderator.process: an accepted message', () => {
     expect([push.truncateFrontToSize, push.ttl.ttlSeconds(), push.ttl.refreshTtl()]).toEqual([30, 600, true]);
   });
 
-  it('defaults to 100 messages kept for 24 h, and ids remembered for an hour', async () => {
+  it('defaults to 100 messages kept for 24 h, and ids remembered as long as the history', async () => {
     const { moderator, callOptions } = setup();
     await moderator.process(ROOM, input(1), 'token-ann');
-    expect(callOptions.setIfAbsent).toEqual({ ttl: 3600 });
+    // As long as the history lives: a replay of any message the history may still hold is a duplicate.
+    expect(callOptions.setIfAbsent).toEqual({ ttl: 86_400 });
     expect(callOptions.increment).toEqual({ ttl: 86_400 });
     const push = callOptions.listPushBack as { truncateFrontToSize: number; ttl: { ttlSeconds(): number } };
     expect([push.truncateFrontToSize, push.ttl.ttlSeconds()]).toEqual([100, 86_400]);
@@ -224,10 +227,38 @@ describe('Moderator.process: rejections', () => {
   ])('rejects the message when the hook %s, storing nothing', async (_, hook, reason) => {
     const { moderator, momento, published, errors } = setup(hook as unknown as ModerateFn);
     const outcome = await moderator.process(ROOM, input(1), 'token-ann');
-    expect(outcome).toEqual({ status: 'rejected', id: idOf(1), reason });
+    // What a hook threw stays in the outcome for the operator's log; the sender sees only the reason.
+    const thrown = _.startsWith('throws') || _.startsWith('returns a rejected') ? { cause: new Error('hook bug') } : {};
+    expect(outcome).toEqual({ status: 'rejected', id: idOf(1), reason, ...thrown });
     expect(published).toEqual([{ topic: ROOM, value: { v: 1, kind: 'rejection', id: idOf(1), reason } }]);
     expect(momento.list(ROOM)).toEqual([]);
     expect(errors).toEqual([]);
+  });
+
+  it.each([
+    ['made more than a day ago', -86_400_000 + 3_599_999, 'the message is too old; check the device clock'],
+    ['made over an hour in the future', 3_600_001, 'the message id lies in the future; check the device clock'],
+  ])('refuses a message whose id was %s, so no replay outlives the memory of ids', async (_, offset, reason) => {
+    // The moderator's clock is ID_TIME - offset: the input's id (made at ID_TIME) is that far from it.
+    const { moderator, momento, published } = setup(accept, { now: () => ID_TIME - offset });
+    expect(await moderator.process(ROOM, input(1), 'token-ann')).toEqual({ status: 'rejected', id: idOf(1), reason });
+    expect(published).toEqual([{ topic: ROOM, value: { v: 1, kind: 'rejection', id: idOf(1), reason } }]);
+    // Refused before its id is claimed, and nothing stored.
+    expect(momento.calls).toEqual([`publish:${ROOM}`]);
+  });
+
+  it('accepts ids within the allowed clock skew on both sides', async () => {
+    for (const offset of [-86_400_000 + 3_600_000, 3_600_000]) {
+      const { moderator } = setup(accept, { now: () => ID_TIME - offset });
+      expect((await moderator.process(ROOM, input(1), 'token-ann'))?.status).toBe('accepted');
+    }
+  });
+
+  it('refuses sender claims longer than a room accepts', async () => {
+    const { moderator, momento } = setup();
+    const raw = envelope(idOf(1), 'hi', { from: { name: 'n'.repeat(257) } });
+    expect(await moderator.process(ROOM, raw, 'token-ann')).toMatchObject({ status: 'rejected', reason: 'the sender claims are too long' });
+    expect(momento.list(ROOM)).toEqual([]);
   });
 
   it('keeps a rejection reason to 512 characters', async () => {
@@ -483,7 +514,7 @@ describe('ModerationContext.recentHistory', () => {
       return { action: 'accept' };
     });
     momento.fail('listFetch', momentoError('PERMISSION_ERROR', 'no read'));
-    expect(await moderator.process(ROOM, input(1), 'token-ann')).toEqual({ status: 'rejected', id: idOf(1), reason: 'the message could not be moderated' });
+    expect(await moderator.process(ROOM, input(1), 'token-ann')).toEqual({ status: 'rejected', id: idOf(1), reason: 'the message could not be moderated', cause: failure });
     expect(isChatError(failure) && [failure.code, failure.message]).toEqual(['PERMISSION_DENIED', 'unable to read the history; no read']);
   });
 });

@@ -214,10 +214,16 @@ const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
 /** A valid message id whose order is the order of `n`. */
 export function idOf(n: number): string {
-  let id = '';
-  for (let i = 0, t = n; i < 26; i++, t = Math.floor(t / 32)) id = CROCKFORD[t % 32] + id;
-  return id;
+  // The time part is the tests' clock (ids carry the time they were made); `n` orders ids within it.
+  let time = '';
+  for (let i = 0, t = ID_TIME; i < 10; i++, t = Math.floor(t / 32)) time = CROCKFORD[t % 32] + time;
+  let rest = '';
+  for (let i = 0, t = n; i < 16; i++, t = Math.floor(t / 32)) rest = CROCKFORD[t % 32] + rest;
+  return time + rest;
 }
+
+/** The time every test id carries, in epoch milliseconds. */
+export const ID_TIME = 1_700_000_000_000;
 
 /** The wire form of a message, as another client would write it. */
 export function envelope(id: string, text: string, extra: Record<string, unknown> = {}): string {
