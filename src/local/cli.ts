@@ -4,7 +4,8 @@ import { startLocalMomento } from './local-momento.js';
 
 const USAGE = `usage: momento-chat-local [--port N] [--cache NAME]...
 
-Runs a Momento-compatible server on 127.0.0.1 for development and tests.
+Runs a Momento-compatible server on 127.0.0.1 for development and tests: gRPC for
+@gomomento/sdk and grpc-web for @gomomento/sdk-web, on one port.
   --port N       port to listen on (default 0: the OS picks a free one)
   --cache NAME   create this cache at start (repeatable)
   --help         show this help`;
@@ -28,6 +29,12 @@ async function main(): Promise<void> {
     return;
   }
   const momento = await startLocalMomento({ port, caches: values.cache });
+  // Before the banner: whoever reads it may signal at once.
+  const stop = (): void => {
+    void momento.stop().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
   console.log(`momento-chat local server listening on ${momento.address}
 
   MOMENTO_LOCAL_ADDRESS=${momento.address}
@@ -40,15 +47,13 @@ Node (@gomomento/sdk):
   })
   or, with no key at all: CredentialProvider.forMomentoLocal({ hostname: '${momento.host}', port: ${momento.port} })
 
-Browser (@gomomento/sdk-web) endpoint overrides, for when grpc-web is served (a later release):
-  { cacheEndpoint: '${momento.url}', controlEndpoint: '${momento.url}', tokenEndpoint: '${momento.url}' }
+Browser (@gomomento/sdk-web): grpc-web on the same port, CORS open to any origin:
+  CredentialProvider.fromDisposableToken({
+    apiKey: token,
+    endpointOverrides: { cacheEndpoint: '${momento.url}', controlEndpoint: '${momento.url}', tokenEndpoint: '${momento.url}' },
+  })
 
 Disposable tokens from this server need the same endpoint overrides. Ctrl-C stops it.`);
-  const stop = (): void => {
-    void momento.stop().then(() => process.exit(0));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
 }
 
 main().catch((error: unknown) => {

@@ -1,4 +1,4 @@
-import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Socket } from 'node:net';
 import { CredentialProvider } from '@gomomento/sdk-core';
 import { cache, control, pubsub, token, webhook } from '@gomomento/generated-types';
@@ -19,6 +19,7 @@ import { unauthenticated } from './status-error.js';
 import type { MethodTable } from './transport/call.js';
 import { Dispatcher } from './transport/dispatcher.js';
 import { GrpcTransport } from './transport/grpc-transport.js';
+import { GrpcWebTransport } from './transport/grpc-web-transport.js';
 import { handToHttp1, handToHttp2, isHttp2Preface, sniffFirstBytes } from './transport/protocol-sniffer.js';
 import { WebhookDeliveries, type WebhookDeliveryStats } from './webhooks/webhook-deliveries.js';
 import { webhookHandlers } from './webhooks/webhook-handlers.js';
@@ -50,7 +51,7 @@ export interface WebEndpointOverrides {
 export interface LocalEndpoints {
   /** For `@gomomento/sdk` (Node, gRPC). */
   node: NodeEndpointOverrides;
-  /** For `@gomomento/sdk-web` (grpc-web), which a later release serves; today the port answers HTTP/1.1 with a 404. */
+  /** For `@gomomento/sdk-web` (grpc-web), served on the same port. */
   web: WebEndpointOverrides;
 }
 
@@ -100,13 +101,10 @@ function encodeKey(endpoint: string, apiKey: string): string {
   return Buffer.from(JSON.stringify({ endpoint, api_key: apiKey })).toString('base64');
 }
 
-function plainHttp(_req: IncomingMessage, res: ServerResponse): void {
-  res.writeHead(404, { 'content-type': 'text/plain' }).end('this port serves Momento over gRPC\n');
-}
-
 /**
  * Starts a Momento-compatible server on 127.0.0.1: cache, topics, control, tokens and webhooks on one
- * port, speaking Momento's own gRPC services, with Momento's auth and limits. Webhooks POST only to loopback.
+ * port, speaking Momento's own gRPC services over gRPC (for `@gomomento/sdk`) and grpc-web (for
+ * `@gomomento/sdk-web`), with Momento's auth and limits. Webhooks POST only to loopback.
  *
  * @param options port (0, the default, lets the OS pick), limits, heartbeat interval and more.
  * @returns the running server; call `stop()` when done.
@@ -155,18 +153,18 @@ export async function startLocalMomento(options: LocalMomentoOptions = {}): Prom
     stream: new Map(subscribeHandler(deps)),
   };
   const dispatcher = new Dispatcher(table, faultEngine);
-  const grpcTransport = new GrpcTransport(
-    [
-      cache.cache_client.UnimplementedScsService.definition,
-      pubsub.cache_client.pubsub.UnimplementedPubsubService.definition,
-      control.control_client.UnimplementedScsControlService.definition,
-      token.token.UnimplementedTokenService.definition,
-      webhook.webhook.UnimplementedWebhookService.definition,
-    ],
-    dispatcher,
-    limits.itemBytes + 1024 * 1024,
-  );
-  const http = createHttpServer(plainHttp);
+  const definitions = [
+    cache.cache_client.UnimplementedScsService.definition,
+    pubsub.cache_client.pubsub.UnimplementedPubsubService.definition,
+    control.control_client.UnimplementedScsControlService.definition,
+    token.token.UnimplementedTokenService.definition,
+    webhook.webhook.UnimplementedWebhookService.definition,
+  ];
+  const maxMessageBytes = limits.itemBytes + 1024 * 1024;
+  const grpcTransport = new GrpcTransport(definitions, dispatcher, maxMessageBytes);
+  // HTTP/1.1 on the same port: grpc-web for @gomomento/sdk-web, CORS preflights, a 404 for the rest.
+  const grpcWebTransport = new GrpcWebTransport(definitions, dispatcher, maxMessageBytes);
+  const http = createHttpServer(grpcWebTransport.handle);
 
   const sockets = new Set<Socket>();
   const listener = createServer({ noDelay: true }, (socket) => {
@@ -236,6 +234,7 @@ export async function startLocalMomento(options: LocalMomentoOptions = {}): Prom
         deliveries.close();
         listener.close(() => resolve());
         grpcTransport.close();
+        grpcWebTransport.close();
         http.close();
         disconnectAll();
       });

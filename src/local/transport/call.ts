@@ -1,6 +1,6 @@
 import type { StatusError } from '../status-error.js';
 
-/** What a handler knows of a call, whatever transport carried it (gRPC now, grpc-web next). */
+/** What a handler knows of a call, whatever transport carried it (gRPC or grpc-web). */
 export interface CallContext {
   /** The first value of a request header, by lowercase name. */
   header(name: string): string | undefined;

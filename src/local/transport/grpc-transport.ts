@@ -72,7 +72,7 @@ function streamMethod(run: StreamCall): grpc.handleServerStreamingCall<unknown, 
 
 /**
  * Serves Momento's gRPC services over HTTP/2 connections handed to it by the listener, so that
- * gRPC and HTTP/1.1 (a plain 404 today, grpc-web later) can share one port.
+ * gRPC and HTTP/1.1 (grpc-web) can share one port.
  */
 export class GrpcTransport {
   private readonly server: grpc.Server;

@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 
 const HTTP2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
 
-/** Whether the first bytes of a connection are HTTP/2's client preface (gRPC) rather than HTTP/1.1 (grpc-web, in a later release). */
+/** Whether the first bytes of a connection are HTTP/2's client preface (gRPC) rather than HTTP/1.1 (grpc-web). */
 export function isHttp2Preface(head: Buffer): boolean {
   return head.length >= HTTP2_PREFACE.length && head.subarray(0, HTTP2_PREFACE.length).equals(HTTP2_PREFACE);
 }
