@@ -21,7 +21,7 @@ export interface ChatRoomOptions {
    * what it accepts; the client's tokens may only read the history.
    */
   mode?: 'client-only' | 'moderated';
-  /** Moderated mode: how long `send` waits for the moderator's answer, in milliseconds. Default 10000. */
+  /** Moderated mode: how long `send` waits for the moderator's answer, in milliseconds, publish included. Default 10000. */
   moderationTimeoutMs?: number;
   /** What this user claims about themselves, sent with every message. Not verified. */
   sender?: SenderClaims;

@@ -258,8 +258,10 @@ export class ChatRoom {
 
   private accept(message: ChatMessage, announce: boolean): void {
     this.pager.see(message.id);
-    if (this.timeline.addLive(message) && announce) this.events.emit('message', { type: 'message', message });
+    const added = this.timeline.addLive(message);
+    // Answered before the event: a listener that leaves the room must not fail a send whose message is stored.
     this.pending.accept(message);
+    if (added && announce) this.events.emit('message', { type: 'message', message });
   }
 
   private failLive(error: ChatError): void {

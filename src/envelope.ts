@@ -46,9 +46,9 @@ const utf8 = new TextEncoder();
 export const byteLength = (value: string): number => utf8.encode(value).length;
 
 /**
- * The most bytes a moderator's stamp adds to a message, for a tokenId of up to 64 characters (what the
- * vending helpers allow). A moderated room keeps its messages this far under the topic limit, so the
- * moderator never has to refuse a message for its own stamp.
+ * The most bytes a moderator's stamp adds to a message, for a tokenId of up to 64 bytes once in JSON (the
+ * vending helpers allow 64 characters: that much for a plain ASCII id). A moderated room keeps its messages
+ * this far under the topic limit, so the moderator never has to refuse a message for its own stamp.
  */
 export const MODERATOR_STAMP_BYTES = byteLength(JSON.stringify({ by: 'x'.repeat(64), sts: 9_999_999_999_999, n: Number.MAX_SAFE_INTEGER })) - 1;
 
@@ -75,6 +75,17 @@ function checkClaims(claims: SenderClaims): void {
   }
 }
 
+/** The unstamped envelope of a message, with `from` and `meta` only when there is something to say. */
+function envelopeOf(id: string, text: string, timestamp: number, claims: Readonly<SenderClaims>, metadata: unknown): EnvelopeV1 {
+  const envelope: EnvelopeV1 = { v: ENVELOPE_VERSION, id, text, ts: timestamp };
+  const from: EnvelopeV1['from'] = {};
+  if (claims.displayName !== undefined) from.name = claims.displayName;
+  if (claims.userId !== undefined) from.uid = claims.userId;
+  if (from.name !== undefined || from.uid !== undefined) envelope.from = from;
+  if (metadata !== undefined) envelope.meta = metadata as EnvelopeV1['meta'];
+  return envelope;
+}
+
 /**
  * Checks an outgoing message and encodes it, before any network call.
  * @returns the wire form and the message as readers will see it (without a verified sender).
@@ -99,13 +110,7 @@ export function encodeMessage(
   if (typeof message.timestamp !== 'number' || !Number.isFinite(message.timestamp)) {
     throw new ChatError('INVALID_ARGUMENT', 'unable to send; the clock gave no finite timestamp; check now');
   }
-  const envelope: EnvelopeV1 = { v: ENVELOPE_VERSION, id: message.id, text: message.text, ts: message.timestamp };
-  const from: EnvelopeV1['from'] = {};
-  if (message.claims.displayName !== undefined) from.name = message.claims.displayName;
-  if (message.claims.userId !== undefined) from.uid = message.claims.userId;
-  if (Object.keys(from).length > 0) envelope.from = from;
-  if (message.metadata !== undefined) envelope.meta = message.metadata as EnvelopeV1['meta'];
-  const encoded = JSON.stringify(envelope);
+  const encoded = JSON.stringify(envelopeOf(message.id, message.text, message.timestamp, message.claims, message.metadata));
   const size = byteLength(encoded);
   if (size > maxBytes) {
     throw new ChatError('MESSAGE_TOO_LARGE', `unable to send; the message is ${size} bytes encoded and the limit is ${maxBytes}; shorten the text or metadata`);
@@ -121,11 +126,7 @@ const malformed = (reason: string): ChatError => new ChatError('MALFORMED_MESSAG
  * @throws ChatError MESSAGE_TOO_LARGE when the stamped (perhaps transformed) message exceeds `maxBytes`.
  */
 export function encodeStamped(message: ChatMessage, stamp: ModeratorStamp, maxBytes: number): string {
-  const envelope: EnvelopeV1 = { v: ENVELOPE_VERSION, id: message.id, text: message.text, ts: message.timestamp };
-  const { displayName, userId } = message.sender.claims;
-  if (displayName !== undefined || userId !== undefined) envelope.from = { ...(displayName !== undefined && { name: displayName }), ...(userId !== undefined && { uid: userId }) };
-  if (message.metadata !== undefined) envelope.meta = message.metadata as EnvelopeV1['meta'];
-  Object.assign(envelope, stamp);
+  const envelope: EnvelopeV1 = { ...envelopeOf(message.id, message.text, message.timestamp, message.sender.claims, message.metadata), ...stamp };
   const encoded = JSON.stringify(envelope);
   const size = byteLength(encoded);
   if (size > maxBytes) throw new ChatError('MESSAGE_TOO_LARGE', `unable to store the moderated message; it is ${size} bytes encoded and the limit is ${maxBytes}`);

@@ -65,7 +65,7 @@ export function liveCallbacks(box: LiveBox, moderated: boolean): TopicSubscribeC
 }
 
 /** The text of a topic item, which the SDK may hand over as bytes. */
-function textOf(item: TopicItemLike): string {
+export function textOf(item: TopicItemLike): string {
   const raw = item.value();
   return typeof raw === 'string' ? raw : utf8.decode(raw);
 }

@@ -17,8 +17,13 @@ export class PendingModeration {
   /**
    * Starts waiting for the answer to a message; call it before publishing, so no answer can come first.
    * @returns the moderated message; rejects MESSAGE_REJECTED or MODERATION_TIMEOUT.
+   * @throws ChatError INVALID_ARGUMENT when a send of the same id is still waiting: the moderator handles an
+   * id once, so two sends of it cannot both be answered.
    */
   expect(id: string): Promise<ChatMessage> {
+    if (this.waiting.has(id)) {
+      throw new ChatError('INVALID_ARGUMENT', `unable to send; message ${id} is already waiting for the moderator; check generateId`);
+    }
     return new Promise<ChatMessage>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiting.delete(id);

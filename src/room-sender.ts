@@ -3,7 +3,7 @@ import { callMomento, fromMomentoError, type ChatError } from './errors.js';
 import type { ChatMessage } from './message.js';
 import type { CollectionTtlLike } from './momento-ports.js';
 import type { PendingModeration } from './pending-moderation.js';
-import { publishStored } from './publish-with-retry.js';
+import { publishWithRetry } from './publish-with-retry.js';
 import { inputTopicOf } from './room-names.js';
 
 /** A CollectionTtl by its shape, so the library needs no runtime import of sdk-core. */
@@ -25,25 +25,24 @@ export async function storeAndPublish(options: ResolvedRoomOptions, id: string, 
   );
   if (stored.type === 'Error') throw fromMomentoError('send', stored);
   onStored();
-  await publishStored(topicClient, cacheName, roomId, id, encoded);
+  await publishWithRetry(topicClient, cacheName, roomId, id, encoded);
 }
 
 /**
  * Moderated mode: publishes to the room's input topic and waits for the moderator's answer on the room.
+ * The wait is bounded by the moderation timeout, whatever the publish call does: the answer may come
+ * before the publish call returns, and a publish that hangs must not hold `send` past the timeout.
  * @returns the message as the moderator stored it.
  */
-export async function submitForModeration(options: ResolvedRoomOptions, pending: PendingModeration, id: string, encoded: string): Promise<ChatMessage> {
+export function submitForModeration(options: ResolvedRoomOptions, pending: PendingModeration, id: string, encoded: string): Promise<ChatMessage> {
   const { topicClient, cacheName, roomId } = options;
   // Waiting starts before the publish: a fast moderator may answer before the publish call returns.
   const answer = pending.expect(id);
-  // It may fail while the publish is in flight (a fast rejection, a leave), before the caller holds it:
-  // marked as handled, or that is an unhandled rejection. The caller still gets the failure.
-  answer.catch(() => undefined);
-  try {
-    const published = await callMomento('send', () => topicClient.publish(cacheName, inputTopicOf(roomId), encoded));
-    if (published.type === 'Error') throw fromMomentoError('send', published);
-  } catch (error) {
-    pending.fail(id, error as ChatError);
-  }
+  void callMomento('send', () => topicClient.publish(cacheName, inputTopicOf(roomId), encoded)).then(
+    (published) => {
+      if (published.type === 'Error') pending.fail(id, fromMomentoError('send', published));
+    },
+    (error: ChatError) => pending.fail(id, error),
+  );
   return answer;
 }

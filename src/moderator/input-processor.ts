@@ -1,10 +1,10 @@
 import { decodeMessage, encodeStamped, isMetadata, MOMENTO_TOPIC_MESSAGE_BYTES } from '../envelope.js';
-import { callMomento, fromMomentoError, isChatError } from '../errors.js';
+import { callMomento, fromMomentoError, isChatError, type ChatError } from '../errors.js';
 import { isMessageId, timeOfMessageId } from '../message-id.js';
 import type { ChatMessage } from '../message.js';
 import { encodeRejection } from '../moderation-notice.js';
 import type { ChatTopicClient } from '../momento-ports.js';
-import { publishStored } from '../publish-with-retry.js';
+import { publishWithRetry } from '../publish-with-retry.js';
 import { seenKeyOf, sequenceKeyOf } from '../room-names.js';
 import { collectionTtl } from '../room-sender.js';
 import type { ModerateFn, ModerationContext, ModerationDecision, ModerationInput, ModerationOutcome, RejectDecision } from './moderation.js';
@@ -57,16 +57,18 @@ async function decide(settings: ProcessorSettings, input: ModerationInput, conte
  * message is never live before it is in the history.
  * @param raw the input topic item's text.
  * @param tokenId the tokenId Momento stamped on the input: the verified sender.
- * @throws ChatError when Momento fails; the id is then released, so a redelivery can try again, unless the
- * message was stored and only its publish failed (DELIVERY_FAILED).
+ * @throws ChatError when Momento fails. The id is then released, so that the same input can be handled
+ * if it comes again, unless the message is or may be in the history: stored and only its publish failed
+ * (DELIVERY_FAILED), or a write whose outcome is unknown (a timeout). Handling it again would store it twice.
  */
 export async function processInput(settings: ProcessorSettings, roomId: string, raw: string, tokenId: string): Promise<ModerationOutcome> {
-  const { cacheClient, topicClient, cacheName } = settings;
+  const { cacheClient, cacheName } = settings;
   const decoded = decodeMessage(raw);
   if (isChatError(decoded)) {
     const id = idOf(raw);
-    if (id) await publishStored(topicClient, cacheName, roomId, id, encodeRejection({ id, reason: decoded.message }));
-    return id ? { status: 'malformed', reason: decoded.message, id } : { status: 'malformed', reason: decoded.message };
+    if (!id) return { status: 'malformed', reason: decoded.message };
+    await notify(settings, roomId, id, decoded.message);
+    return { status: 'malformed', reason: decoded.message, id };
   }
   const { id } = decoded;
   const refusal = refusalOf(settings, decoded);
@@ -75,24 +77,40 @@ export async function processInput(settings: ProcessorSettings, roomId: string, 
   const claimed = await callMomento('claim the message id', () => cacheClient.setIfAbsent(cacheName, seenKey, tokenId || '-', { ttl: settings.seenTtlSeconds }));
   if (claimed.type === 'Error') throw fromMomentoError('claim the message id', claimed);
   if (claimed.type === 'NotStored') return { status: 'duplicate', id };
+  const release = (): Promise<unknown> => callMomento('release the message id', () => cacheClient.delete(cacheName, seenKey)).catch(() => undefined);
 
   const input: ModerationInput = { id, text: decoded.text, claims: decoded.sender.claims, timestamp: decoded.timestamp, ...(decoded.metadata && { metadata: decoded.metadata }) };
   const decision = await decide(settings, input, contextFor(settings, roomId, tokenId));
   if (decision.action === 'reject') return reject(settings, roomId, id, decision.reason, 'cause' in decision ? decision.cause : undefined);
 
+  const accepted: ChatMessage = {
+    id,
+    text: decision.text ?? decoded.text,
+    timestamp: decoded.timestamp,
+    sender: tokenId ? { claims: decoded.sender.claims, tokenId } : { claims: decoded.sender.claims },
+    ...((decision.metadata ?? decoded.metadata) && { metadata: decision.metadata ?? decoded.metadata }),
+  };
+  let stamped: { encoded: string; message: ChatMessage };
   try {
-    return await store(settings, roomId, decoded, decision, tokenId);
+    stamped = await stamp(settings, roomId, accepted);
   } catch (error) {
+    // A rejected id stays claimed, as for any rejection.
     if (isChatError(error) && error.code === 'MESSAGE_TOO_LARGE') return reject(settings, roomId, id, 'the moderated message is too large');
-    // Released so that a redelivery of the same input can be handled again; unless the message is already
-    // stored (only its publish failed), since handling it again would store it twice.
-    if (!(isChatError(error) && error.code === 'DELIVERY_FAILED')) await cacheClient.delete(cacheName, seenKey).catch(() => undefined);
+    await release();
     throw error;
   }
+  await write(settings, roomId, stamped.encoded, release);
+  await publishWithRetry(settings.topicClient, cacheName, roomId, id, stamped.encoded);
+  return { status: 'accepted', message: stamped.message };
+}
+
+/** Tells the sender, on the room's topic, that its message was not stored. */
+function notify(settings: ProcessorSettings, roomId: string, id: string, reason: string): Promise<void> {
+  return publishWithRetry(settings.topicClient, settings.cacheName, roomId, id, encodeRejection({ id, reason }), `deliver the rejection of message ${id}`);
 }
 
 async function reject(settings: ProcessorSettings, roomId: string, id: string, reason: string, cause?: unknown): Promise<ModerationOutcome> {
-  await publishStored(settings.topicClient, settings.cacheName, roomId, id, encodeRejection({ id, reason }));
+  await notify(settings, roomId, id, reason);
   return cause === undefined ? { status: 'rejected', id, reason } : { status: 'rejected', id, reason, cause };
 }
 
@@ -104,6 +122,8 @@ const MAX_CLAIM_LENGTH = 256;
  * means a message accepted once can never be accepted again, however late someone replays it.
  */
 function refusalOf(settings: ProcessorSettings, input: ChatMessage): string | undefined {
+  // What a room refuses to send; only a client of its own makes such an input.
+  if (input.text.trim() === '') return 'the text is empty';
   const { displayName, userId } = input.sender.claims;
   if ((displayName?.length ?? 0) > MAX_CLAIM_LENGTH || (userId?.length ?? 0) > MAX_CLAIM_LENGTH) return 'the sender claims are too long';
   const skew = clockSkewMs(settings.seenTtlSeconds);
@@ -114,28 +134,44 @@ function refusalOf(settings: ProcessorSettings, input: ChatMessage): string | un
 }
 
 /** The clock difference allowed between a sender and the moderator: an hour, or a quarter of the window when shorter. */
-export const clockSkewMs = (seenTtlSeconds: number): number => Math.min(60 * 60 * 1000, (seenTtlSeconds * 1000) / 4);
+const clockSkewMs = (seenTtlSeconds: number): number => Math.min(60 * 60 * 1000, (seenTtlSeconds * 1000) / 4);
 
-async function store(settings: ProcessorSettings, roomId: string, input: ChatMessage, decision: ModerationDecision & { action: 'accept' }, tokenId: string): Promise<ModerationOutcome> {
-  const { cacheClient, topicClient, cacheName } = settings;
-  const accepted: ChatMessage = {
-    id: input.id,
-    text: decision.text ?? input.text,
-    timestamp: input.timestamp,
-    sender: { claims: input.sender.claims },
-    ...((decision.metadata ?? input.metadata) && { metadata: decision.metadata ?? input.metadata }),
-  };
+/**
+ * Numbers an accepted message and encodes it with its stamps.
+ * @throws ChatError MESSAGE_TOO_LARGE when the stamped message exceeds the topic limit; the code of a failed increment.
+ */
+async function stamp(settings: ProcessorSettings, roomId: string, accepted: ChatMessage): Promise<{ encoded: string; message: ChatMessage }> {
   const counted = await callMomento('number the message', () =>
-    cacheClient.increment(cacheName, sequenceKeyOf(roomId), 1, { ttl: settings.historyTtlSeconds }),
+    settings.cacheClient.increment(settings.cacheName, sequenceKeyOf(roomId), 1, { ttl: settings.historyTtlSeconds }),
   );
   if (counted.type === 'Error') throw fromMomentoError('number the message', counted);
-  const encoded = encodeStamped(accepted, { by: tokenId, sts: settings.now(), n: counted.value() }, MOMENTO_TOPIC_MESSAGE_BYTES);
-  const stored = await callMomento('store the message', () =>
-    cacheClient.listPushBack(cacheName, roomId, encoded, { truncateFrontToSize: settings.historyLength, ttl: collectionTtl(settings.historyTtlSeconds) }),
-  );
-  if (stored.type === 'Error') throw fromMomentoError('store the message', stored);
-  await publishStored(topicClient, cacheName, roomId, input.id, encoded);
-  return { status: 'accepted', message: decodeMessage(encoded, undefined, true) as ChatMessage };
+  const serverTimestamp = settings.now();
+  const sequence = counted.value();
+  const encoded = encodeStamped(accepted, { by: accepted.sender.tokenId ?? '', sts: serverTimestamp, n: sequence }, MOMENTO_TOPIC_MESSAGE_BYTES);
+  return { encoded, message: { ...accepted, serverTimestamp, sequence } };
+}
+
+// Failures after which a list write may still have landed: the moderator cannot tell it from a refusal.
+const UNKNOWN_OUTCOME_CODES = new Set(['TIMEOUT_ERROR', 'CANCELLED_ERROR', 'INTERNAL_SERVER_ERROR', 'UNKNOWN_SERVICE_ERROR', 'UNKNOWN_ERROR']);
+
+/**
+ * Appends a stamped message to the room's history, trimmed and with its TTL refreshed.
+ * @param release frees the id; called when the write surely did not land.
+ */
+async function write(settings: ProcessorSettings, roomId: string, encoded: string, release: () => Promise<unknown>): Promise<void> {
+  let failure: ChatError;
+  try {
+    const stored = await callMomento('store the message', () =>
+      settings.cacheClient.listPushBack(settings.cacheName, roomId, encoded, { truncateFrontToSize: settings.historyLength, ttl: collectionTtl(settings.historyTtlSeconds) }),
+    );
+    if (stored.type !== 'Error') return;
+    failure = fromMomentoError('store the message', stored);
+  } catch (error) {
+    failure = error as ChatError;
+  }
+  // A client that threw gives no code: whether it wrote is unknown too.
+  if (failure.momentoErrorCode !== undefined && !UNKNOWN_OUTCOME_CODES.has(failure.momentoErrorCode)) await release();
+  throw failure;
 }
 
 function contextFor(settings: ProcessorSettings, roomId: string, tokenId: string): ModerationContext {

@@ -1,5 +1,6 @@
 import { ChatError, callMomento, fromMomentoError, isChatError } from '../errors.js';
-import type { ChatTopicClient, TopicItemLike, TopicSubscriptionLike } from '../momento-ports.js';
+import { textOf } from '../live-feed.js';
+import type { ChatTopicClient, TopicSubscribeResponse, TopicSubscriptionLike } from '../momento-ports.js';
 import { checkRoomId, inputTopicOf } from '../room-names.js';
 import { TypedEvents, type Subscription } from '../typed-events.js';
 import { processInput, type ProcessorSettings } from './input-processor.js';
@@ -16,19 +17,19 @@ export interface ModeratorOptions {
   cacheName: string;
   /** The hook that accepts (perhaps transforming) or rejects each message. */
   moderate: ModerateFn;
-  /** How many messages each room's history keeps. Default 100; use the rooms' own setting. */
+  /** How many messages each room's history keeps, 1 to 100000. Default 100; use the rooms' own setting. */
   historyLength?: number;
-  /** The history's TTL in seconds, refreshed by every message. Default 86400. */
+  /** The history's TTL in seconds, refreshed by every message. Default and maximum 86400 (Momento's 24 h). */
   historyTtlSeconds?: number;
   /**
-   * How long a message id is remembered, so a redelivery or a replay is not handled twice, in seconds.
-   * Inputs whose id was made longer ago than this (less an hour of allowed clock skew) are refused.
-   * Default: `historyTtlSeconds`. At least 60.
+   * How long a message id is remembered, so a redelivery or a replay is not handled twice, in seconds,
+   * 60 to 86400. Inputs whose id was made longer ago than this, less the clock skew allowed (an hour, or a
+   * quarter of this when shorter), are refused. Default: `historyTtlSeconds`, and at least 60.
    */
   seenTtlSeconds?: number;
-  /** How many messages `context.recentHistory()` returns. Default 20. */
+  /** How many messages `context.recentHistory()` returns, at least 1. Default 20. */
   recentHistorySize?: number;
-  /** The clock of server timestamps, in epoch milliseconds. Default `Date.now`. */
+  /** The clock of server timestamps and of the check of message ids against replays, in epoch milliseconds. Default `Date.now`. */
   now?: () => number;
 }
 
@@ -61,6 +62,28 @@ export interface ModeratorEvents {
 }
 
 const RESUBSCRIBE_DELAYS_MS = [500, 1000, 2000, 5000, 10000, 30000];
+const MAX_TTL_SECONDS = 86_400;
+
+/** A watched room's subscription to its input topic. */
+interface WatchedRoom {
+  /** What `watch` returns, to every caller: settles once the first subscription is open, or has failed. */
+  ready?: Promise<void>;
+  subscription?: TopicSubscriptionLike;
+  /** The pause before the next subscription. */
+  timer?: ReturnType<typeof setTimeout>;
+  /** Subscriptions lost since the last one opened, for the length of the pause. */
+  failures: number;
+  /** The subscription being opened or open. What any other one reports is stale: it was ended already. */
+  attempt?: object;
+}
+
+/** @throws ChatError INVALID_ARGUMENT for a value that is not an integer within bounds. */
+function integerIn(name: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ChatError('INVALID_ARGUMENT', `unable to create the moderator; ${name} must be an integer from ${min} to ${max}, not ${value}`);
+  }
+  return value;
+}
 
 /**
  * The server side of moderated rooms: reads what members publish to `<room>-input`, asks a hook to accept
@@ -87,26 +110,27 @@ export class Moderator {
   private readonly settings: ProcessorSettings;
   private readonly events = new TypedEvents<ModeratorEvents>(() => undefined);
   private readonly queues = new Map<string, Promise<unknown>>();
-  private readonly watched = new Map<string, { subscription?: TopicSubscriptionLike; timer?: ReturnType<typeof setTimeout>; attempt: number }>();
+  private readonly watched = new Map<string, WatchedRoom>();
 
   /**
    * @param options clients, cache, hook and tuning.
-   * @throws ChatError INVALID_ARGUMENT for a missing client, cache or hook.
+   * @throws ChatError INVALID_ARGUMENT for a missing client, cache or hook, or a number out of range.
    */
   constructor(options: ModeratorOptions) {
     if (!options.cacheClient || !options.topicClient) throw new ChatError('INVALID_ARGUMENT', 'unable to create the moderator; cacheClient and topicClient are required');
     if (typeof options.cacheName !== 'string' || options.cacheName === '') throw new ChatError('INVALID_ARGUMENT', 'unable to create the moderator; cacheName is empty');
     if (typeof options.moderate !== 'function') throw new ChatError('INVALID_ARGUMENT', 'unable to create the moderator; moderate must be a function');
     this.cacheName = options.cacheName;
+    const historyTtlSeconds = integerIn('historyTtlSeconds', options.historyTtlSeconds ?? MAX_TTL_SECONDS, 1, MAX_TTL_SECONDS);
     this.settings = {
       cacheClient: options.cacheClient,
       topicClient: options.topicClient,
       cacheName: options.cacheName,
       moderate: options.moderate,
-      historyLength: options.historyLength ?? 100,
-      historyTtlSeconds: options.historyTtlSeconds ?? 86_400,
-      seenTtlSeconds: Math.max(60, options.seenTtlSeconds ?? options.historyTtlSeconds ?? 86_400),
-      recentHistorySize: options.recentHistorySize ?? 20,
+      historyLength: integerIn('historyLength', options.historyLength ?? 100, 1, 100_000),
+      historyTtlSeconds,
+      seenTtlSeconds: integerIn('seenTtlSeconds', options.seenTtlSeconds ?? Math.max(60, historyTtlSeconds), 60, MAX_TTL_SECONDS),
+      recentHistorySize: integerIn('recentHistorySize', options.recentHistorySize ?? 20, 1, 100_000),
       now: options.now ?? Date.now,
     };
   }
@@ -160,19 +184,19 @@ export class Moderator {
    * Starts watching a room: subscribes to its input topic and handles what arrives. A subscription that
    * ends is opened again, with growing pauses, until {@link unwatch}.
    * @param roomId the room.
-   * @throws ChatError when the first subscription fails (PERMISSION_DENIED…).
+   * @throws ChatError when the first subscription fails (PERMISSION_DENIED…); the room is then not watched.
    */
   async watch(roomId: string): Promise<void> {
     checkRoomId(roomId, 'watch the room');
-    if (this.watched.has(roomId)) return;
-    const state = { attempt: 0 } as { subscription?: TopicSubscriptionLike; timer?: ReturnType<typeof setTimeout>; attempt: number };
+    const watching = this.watched.get(roomId);
+    if (watching) return watching.ready;
+    const state: WatchedRoom = { failures: 0 };
     this.watched.set(roomId, state);
-    try {
-      await this.subscribe(roomId, state);
-    } catch (error) {
-      this.watched.delete(roomId);
+    state.ready = this.open(roomId, state).catch((error: unknown) => {
+      if (this.watched.get(roomId) === state) this.watched.delete(roomId);
       throw error;
-    }
+    });
+    return state.ready;
   }
 
   /** Stops watching a room. Inputs already received are still handled. */
@@ -190,35 +214,45 @@ export class Moderator {
     await Promise.all(this.queues.values());
   }
 
-  private async subscribe(roomId: string, state: { subscription?: TopicSubscriptionLike; timer?: ReturnType<typeof setTimeout>; attempt: number }): Promise<void> {
+  /**
+   * Opens a subscription to a watched room's input topic.
+   * @throws ChatError when it fails while still wanted; a subscription no longer wanted is ended, or its failure ignored.
+   */
+  private async open(roomId: string, state: WatchedRoom): Promise<void> {
+    const attempt = {};
+    state.attempt = attempt;
+    const wanted = (): boolean => this.watched.get(roomId) === state && state.attempt === attempt;
     const { topicClient, cacheName } = this.settings;
-    const subscribed = await callMomento('watch the room', () =>
-      topicClient.subscribe(cacheName, inputTopicOf(roomId), {
-        onItem: (item: TopicItemLike) => {
-          const value = item.value();
-          void this.process(roomId, typeof value === 'string' ? value : new TextDecoder().decode(value), item.tokenId() ?? '');
-        },
-        onError: (error) => this.lost(roomId, state, fromMomentoError('stay subscribed to the input topic', error)),
-      }),
-    );
-    if (subscribed.type === 'Error') throw fromMomentoError(`watch room ${roomId}`, subscribed);
-    if (this.watched.get(roomId) !== state) return subscribed.unsubscribe();
+    let subscribed: TopicSubscribeResponse;
+    try {
+      subscribed = await callMomento('watch the room', () =>
+        topicClient.subscribe(cacheName, inputTopicOf(roomId), {
+          onItem: (item) => void this.process(roomId, textOf(item), item.tokenId() ?? ''),
+          onError: (error) => {
+            if (wanted()) this.lost(roomId, state, fromMomentoError('stay subscribed to the input topic', error));
+          },
+        }),
+      );
+      if (subscribed.type === 'Error') throw fromMomentoError(`watch room ${roomId}`, subscribed);
+    } catch (error) {
+      if (wanted()) throw error;
+      return;
+    }
+    if (!wanted()) return subscribed.unsubscribe();
     state.subscription = subscribed;
-    state.attempt = 0;
+    state.failures = 0;
   }
 
-  private lost(roomId: string, state: { subscription?: TopicSubscriptionLike; timer?: ReturnType<typeof setTimeout>; attempt: number }, error: ChatError): void {
+  private lost(roomId: string, state: WatchedRoom, error: ChatError): void {
     if (this.watched.get(roomId) !== state) return;
+    state.attempt = undefined;
     // The SDK also reports an unreadable item through onError, with the stream still open: end it, or it
     // would live on beside the next one, and past unwatch.
     state.subscription?.unsubscribe();
     state.subscription = undefined;
     clearTimeout(state.timer);
-    const delay = RESUBSCRIBE_DELAYS_MS[Math.min(state.attempt++, RESUBSCRIBE_DELAYS_MS.length - 1)]!;
-    state.timer = setTimeout(() => {
-      if (this.watched.get(roomId) !== state) return;
-      this.subscribe(roomId, state).catch((failure: ChatError) => this.lost(roomId, state, failure));
-    }, delay);
+    const delay = RESUBSCRIBE_DELAYS_MS[Math.min(state.failures++, RESUBSCRIBE_DELAYS_MS.length - 1)]!;
+    state.timer = setTimeout(() => this.open(roomId, state).catch((failure: ChatError) => this.lost(roomId, state, failure)), delay);
     // Last: a listener may unwatch the room, which clears the timer.
     this.events.emit('error', { type: 'error', roomId, error });
   }

@@ -13,7 +13,7 @@ export interface WebhookRequest {
 
 /** The HTTP answer to send back to Momento. */
 export interface WebhookResponse {
-  /** 200 when the input was handled (accepted, rejected or a duplicate), 4xx when the request was refused, 500 when Momento failed. */
+  /** 200 when the input was handled (accepted, rejected, a duplicate or malformed), 4xx when the request was refused, 500 when Momento failed or the secret could not be read. */
   status: number;
   /** A JSON body saying what happened. */
   body: string;
@@ -48,6 +48,20 @@ function header(request: WebhookRequest, name: string): string | undefined {
     if (key.toLowerCase() === name) return Array.isArray(value) ? value[0] : (value as string | undefined);
   }
   return undefined;
+}
+
+/** What the answer says of an outcome: never a hook's thrown error, which is the operator's, not Momento's. */
+function summary(outcome: ModerationOutcome): Record<string, unknown> {
+  switch (outcome.status) {
+    case 'accepted':
+      return { status: outcome.status, id: outcome.message.id };
+    case 'rejected':
+      return { status: outcome.status, id: outcome.id, reason: outcome.reason };
+    case 'duplicate':
+      return { status: outcome.status, id: outcome.id };
+    case 'malformed':
+      return outcome.id === undefined ? { status: outcome.status, reason: outcome.reason } : { status: outcome.status, reason: outcome.reason, id: outcome.id };
+  }
 }
 
 /** Momento signs the raw body with HMAC SHA3-256 under the webhook's secret, hex-encoded. */
@@ -88,16 +102,22 @@ export function createWebhookHandler(moderator: Moderator, options: WebhookHandl
       return answer(400, { error: 'the body is not JSON' });
     }
     if (typeof event !== 'object' || event === null || typeof event.topic !== 'string') return answer(400, { error: 'the body is not a webhook event' });
-    const secret = await secretFor(event.topic);
-    if (!secret || !signatureMatches(request.body, signature, secret)) return answer(401, { error: 'the signature does not verify' });
+    let secret: unknown;
+    try {
+      secret = await secretFor(event.topic);
+    } catch {
+      return answer(500, { error: 'the signing secret could not be read' });
+    }
+    // The topic is the sender's word until the signature verifies: a lookup by it may return anything.
+    if (typeof secret !== 'string' || secret === '' || !signatureMatches(request.body, signature, secret)) return answer(401, { error: 'the signature does not verify' });
     // Only now is the event known to come from Momento.
     if (event.cache !== moderator.cacheName) return answer(400, { error: `not an event of cache ${moderator.cacheName}` });
     const roomId = roomOfInputTopic(event.topic);
     if (!roomId) return answer(400, { error: `topic ${event.topic} is not a room's input topic` });
     if (typeof event.publish_timestamp !== 'number' || now() - event.publish_timestamp > maxAge) return answer(400, { error: 'the event is too old' });
     if (typeof event.text !== 'string') return answer(400, { error: 'the event carries no text' });
-    const outcome: ModerationOutcome | undefined = await moderator.process(roomId, event.text, typeof event.token_id === 'string' ? event.token_id : '');
+    const outcome = await moderator.process(roomId, event.text, typeof event.token_id === 'string' ? event.token_id : '');
     if (!outcome) return answer(500, { error: 'the message could not be stored; see the moderator error event' });
-    return answer(200, outcome.status === 'accepted' ? { status: 'accepted', id: outcome.message.id } : { ...outcome });
+    return answer(200, summary(outcome));
   };
 }

@@ -241,6 +241,45 @@ describe('ChatRoom in moderated mode: send', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it('times out even while the publish call has not returned', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { room, momento } = setup({ moderationTimeoutMs: 5_000 });
+    await room.join();
+    momento.manual = true;
+    const sending = rejection(room.send('stuck'));
+    await flush();
+    vi.advanceTimersByTime(5_000);
+    // The publish call never returns: send still ends at the timeout.
+    expect((await sending).code).toBe('MODERATION_TIMEOUT');
+    expect(momento.pending.map((call) => call.op)).toEqual(['publish']);
+  });
+
+  it('refuses a second send of an id still waiting for the moderator (INVALID_ARGUMENT), publishing nothing', async () => {
+    const { room, momento, inputs } = setup({ generateId: () => idOf(7) });
+    await room.join();
+    const first = room.send('one');
+    const second = await rejection(room.send('two'));
+    expect(second.code).toBe('INVALID_ARGUMENT');
+    expect(second.message).toBe(`unable to send; message ${idOf(7)} is already waiting for the moderator; check generateId`);
+    await flush();
+    expect(inputs).toHaveLength(1);
+    acceptInput(momento, inputs[0]!, 1);
+    momento.deliverAll();
+    expect((await first).text).toBe('one');
+  });
+
+  it('resolves a send whose copy arrives even when a message listener leaves the room on it', async () => {
+    const { room, momento, inputs } = setup();
+    await room.join();
+    room.on('message', () => void room.leave());
+    const sending = room.send('bye');
+    await flush();
+    acceptInput(momento, inputs[0]!, 1);
+    momento.deliverAll();
+    expect(await sending).toMatchObject({ text: 'bye', sequence: 1 });
+    expect(room.status).toBe('left');
+  });
+
   it('rejects pending sends with NOT_JOINED when the room is left', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const { room } = setup();

@@ -64,6 +64,19 @@ describe('Moderator options', () => {
     expect(error.message).toMatch(/^unable to create the moderator; /);
   });
 
+  it.each([
+    ['historyLength 0', { historyLength: 0 }],
+    ['historyTtlSeconds above 24 h', { historyTtlSeconds: 86_401 }],
+    ['seenTtlSeconds under a minute', { seenTtlSeconds: 59 }],
+    ['seenTtlSeconds above 24 h', { seenTtlSeconds: 86_401 }],
+    ['recentHistorySize 0 (which would read the whole history)', { recentHistorySize: 0 }],
+    ['a historyLength that is not an integer', { historyLength: 1.5 }],
+  ])('rejects %s with INVALID_ARGUMENT, before any message fails on it', (_, options) => {
+    const error = thrown(() => new Moderator({ ...base, ...options }));
+    expect(error.code).toBe('INVALID_ARGUMENT');
+    expect(error.message).toMatch(/^unable to create the moderator; \w+ must be an integer from /);
+  });
+
   it('keeps the cache name and watches no room at first', () => {
     const moderator = new Moderator(base);
     expect(moderator.cacheName).toBe('chat');
@@ -261,6 +274,14 @@ describe('Moderator.process: rejections', () => {
     expect(momento.list(ROOM)).toEqual([]);
   });
 
+  it('refuses an input whose text is empty, as a room would never send it, without claiming its id', async () => {
+    const hook = vi.fn(accept);
+    const { moderator, momento } = setup(hook);
+    expect(await moderator.process(ROOM, envelope(idOf(1), ' \n'), 'token-ann')).toEqual({ status: 'rejected', id: idOf(1), reason: 'the text is empty' });
+    expect(momento.calls).toEqual([`publish:${ROOM}`]);
+    expect(hook).not.toHaveBeenCalled();
+  });
+
   it('keeps a rejection reason to 512 characters', async () => {
     const { moderator, published } = setup(() => ({ action: 'reject', reason: 'r'.repeat(2000) }));
     await moderator.process(ROOM, input(1), 'token-ann');
@@ -354,6 +375,22 @@ describe('Moderator.process: Momento failures', () => {
     expect(momento.items.has(`${ROOM}#seen#${idOf(1)}`)).toBe(false);
   });
 
+  it.each([
+    ['times out', momentoError('TIMEOUT_ERROR')],
+    ['is cancelled', momentoError('CANCELLED_ERROR')],
+    ['throws', new Error('socket closed')],
+  ])('keeps the id claimed when the write %s, since it may have landed: no one stores the message twice', async (_, failure) => {
+    const momento = new FakeMomento();
+    const first = setup(accept, {}, momento);
+    const second = setup(accept, {}, momento);
+    momento.fail('listPushBack', failure);
+    expect(await first.moderator.process(ROOM, input(1), 'token-ann')).toBeUndefined();
+    expect(first.errors).toHaveLength(1);
+    expect(momento.calls).not.toContain(`delete:${ROOM}#seen#${idOf(1)}`);
+    // Another moderator that gets the same input later leaves it alone.
+    expect(await second.moderator.process(ROOM, input(1), 'token-ann')).toEqual({ status: 'duplicate', id: idOf(1) });
+  });
+
   it('reports a client that throws instead of answering as MOMENTO_ERROR', async () => {
     const { moderator, momento, errors } = setup();
     const bug = new Error('closed client');
@@ -380,6 +417,8 @@ describe('Moderator.process: Momento failures', () => {
     momento.fail('publish', momentoError('SERVER_UNAVAILABLE'), momentoError('SERVER_UNAVAILABLE'), momentoError('SERVER_UNAVAILABLE'));
     expect(await moderator.process(ROOM, input(1), 'token-ann')).toBeUndefined();
     expect(errors[0]!.error.code).toBe('DELIVERY_FAILED');
+    // A notice is never stored: the error does not say it is.
+    expect(errors[0]!.error.message).toBe(`unable to deliver the rejection of message ${idOf(1)} (unable to publish; server_unavailable from the fake)`);
   });
 
   it('keeps handling inputs when an outcome listener throws', async () => {
@@ -698,6 +737,54 @@ describe('Moderator.watch', () => {
     await flush();
     expect(momento.subscriptions).toHaveLength(1);
     expect(errors).toHaveLength(1);
+  });
+
+  it('keeps a room watched again while the first, unwatched, subscription fails', async () => {
+    const { moderator, momento } = setup();
+    momento.manual = true;
+    const first = moderator.watch(ROOM).then(
+      () => 'resolved',
+      (e: unknown) => e,
+    );
+    moderator.unwatch(ROOM);
+    const second = moderator.watch(ROOM);
+    const [firstCall, secondCall] = momento.pending.splice(0);
+    momento.fail('subscribe', momentoError('SERVER_UNAVAILABLE'));
+    firstCall!.complete();
+    secondCall!.complete();
+    await second;
+    // The failure belongs to a watch that was given up: it neither throws nor unwatches the new one.
+    expect(await first).toBe('resolved');
+    expect(moderator.rooms).toEqual([ROOM]);
+    expect(momento.subscriptions.filter((sub) => sub.active)).toHaveLength(1);
+  });
+
+  it('fails every concurrent watch of a room whose first subscription fails', async () => {
+    const { moderator, momento } = setup();
+    momento.fail('subscribe', momentoError('PERMISSION_ERROR'));
+    const outcomes = await Promise.all([moderator.watch(ROOM), moderator.watch(ROOM)].map((p) => p.then(() => 'resolved', (e: unknown) => isChatError(e) && e.code)));
+    expect(outcomes).toEqual(['PERMISSION_DENIED', 'PERMISSION_DENIED']);
+    expect(moderator.rooms).toEqual([]);
+  });
+
+  it('ignores what an ended subscription reports while the next one opens: one subscription, no leak', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { moderator, momento, errors } = setup();
+    await moderator.watch(ROOM);
+    const { callbacks } = momento.subscriptions[0]!;
+    callbacks.onError(momentoError('SERVER_UNAVAILABLE'));
+    momento.manual = true;
+    vi.advanceTimersByTime(500);
+    // A late report of the old stream, while the new subscription is being opened.
+    callbacks.onError(momentoError('UNKNOWN_ERROR', 'Unknown item value type'));
+    await momento.completeAll();
+    momento.manual = false;
+    vi.advanceTimersByTime(60_000);
+    await flush();
+    expect(momento.subscriptions.filter((sub) => sub.active)).toHaveLength(1);
+    expect(errors).toHaveLength(1);
+    moderator.unwatch(ROOM);
+    expect(momento.subscriptions.filter((sub) => sub.active)).toHaveLength(0);
   });
 
   it('ends a subscription that was reopened after an unwatch that came while it was opening', async () => {

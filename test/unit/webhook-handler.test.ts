@@ -109,6 +109,26 @@ describe('createWebhookHandler: signatures', () => {
     expect(momento.list('help')).toHaveLength(1);
   });
 
+  it('refuses with 401 when the secret lookup gives no string, as a plain object does for a topic named like one of its properties', async () => {
+    const secrets: Record<string, string> = { 'lobby-input': SECRET };
+    const { handle, momento } = setup({ signingSecret: (topic) => secrets[topic] });
+    for (const topic of ['constructor', '__proto__', 'toString']) {
+      const body = event({ topic });
+      expect((await handle(signed(body))).status).toBe(401);
+    }
+    expect(momento.calls).toEqual([]);
+  });
+
+  it('answers 500, without throwing, when the secret lookup fails', async () => {
+    const { handle, momento } = setup({
+      signingSecret: () => {
+        throw new Error('secret store down');
+      },
+    });
+    expect(await handle(signed(event()))).toEqual({ status: 500, body: JSON.stringify({ error: 'the signing secret could not be read' }) });
+    expect(momento.calls).toEqual([]);
+  });
+
   it('refuses, before reading any secret, a body that is not a webhook event (400)', async () => {
     const asked: string[] = [];
     const { handle, momento } = setup({
@@ -169,6 +189,16 @@ describe('createWebhookHandler: answers', () => {
     expect(parsed(response)).toEqual({ status: 'rejected', id: idOf(1), reason: 'no links' });
     expect(momento.calls).toContain(`publish:${ROOM}`);
     expect(momento.list(ROOM)).toEqual([]);
+  });
+
+  it("answers a rejection without what the hook threw: that is the operator's, and may not even serialize", async () => {
+    const cause = Object.assign(new Error('hook bug'), { detail: 'internal' }) as Error & { self?: unknown };
+    cause.self = cause;
+    const { handle } = setup({}, () => {
+      throw cause;
+    });
+    const response = await handle(signed(event()));
+    expect([response.status, parsed(response)]).toEqual([200, { status: 'rejected', id: idOf(1), reason: 'the message could not be moderated' }]);
   });
 
   it('answers 200 with duplicate for an event delivered again', async () => {
