@@ -33,7 +33,7 @@ export interface ChatRoomOptions {
   pageSize?: number;
   /**
    * The largest encoded message, in bytes. Default and maximum 4096 (Momento's topic limit); in moderated mode,
-   * at most 4096 less the room the moderator's stamp takes (about 110 bytes).
+   * at most 4096 less the room the moderator's stamp takes (113 bytes, for a tokenId of up to 64 ASCII characters).
    */
   maxMessageBytes?: number;
   /** The clock for message timestamps and ids, in epoch milliseconds. Default `Date.now`. */

@@ -7,7 +7,7 @@ import type { MomentoErrorResponse } from './momento-ports.js';
  * |---|---|
  * | `INVALID_ARGUMENT` | bad options, empty text, metadata that is not a plain JSON object, an id from `generateId` that is not a ULID (or, moderated, that a send still waits on), `join()` while joining or joined; as an `error` event, a listener that threw |
  * | `MESSAGE_TOO_LARGE` | the encoded message exceeds the room's limit (at most Momento's 4 KB topic limit) |
- * | `NOT_JOINED` | `send` or `loadOlder` before `join()` resolved, or after `leave()`; a `join()`, `loadOlder()` or moderated `send` that `leave()` (or a failed subscription) interrupted |
+ * | `NOT_JOINED` | `send` or `loadOlder` before `join()` resolved, or after `leave()`; a `join()` that `leave()` interrupted; a `loadOlder()` or moderated `send` that `leave()` or a failed subscription interrupted |
  * | `PERMISSION_DENIED` | the token does not allow the call (Momento `PERMISSION_ERROR`) |
  * | `AUTHENTICATION_FAILED` | the token is unknown or expired (Momento `AUTHENTICATION_ERROR`) |
  * | `CACHE_NOT_FOUND` | the cache does not exist (Momento `NOT_FOUND_ERROR`) |

@@ -73,13 +73,19 @@ export interface VendModeratorTokensOptions {
 
 const MAX_TOKEN_SECONDS = 60 * 60;
 const MAX_TOKEN_ID_LENGTH = 64;
+const TOKEN_ID = new RegExp(`^[\\x20-\\x21\\x23-\\x5b\\x5d-\\x7e]{1,${MAX_TOKEN_ID_LENGTH}}$`);
 
 async function vendPair(authClient: ChatAuthClient, scopes: RoomTokenScopes, tokenId: string, expiresInSeconds = MAX_TOKEN_SECONDS): Promise<RoomTokens> {
   if (!Number.isInteger(expiresInSeconds) || expiresInSeconds < 1 || expiresInSeconds > MAX_TOKEN_SECONDS) {
     throw new ChatError('INVALID_ARGUMENT', `unable to vend tokens; expiresInSeconds must be an integer from 1 to ${MAX_TOKEN_SECONDS}`);
   }
-  if (typeof tokenId !== 'string' || tokenId === '' || tokenId.length > MAX_TOKEN_ID_LENGTH) {
-    throw new ChatError('INVALID_ARGUMENT', `unable to vend tokens; the user or moderator id must be 1 to ${MAX_TOKEN_ID_LENGTH} characters`);
+  // Printable ASCII without quotes or backslashes: a moderated room reserves room for the moderator's stamp
+  // of the id as 64 bytes of JSON, which any other character could exceed.
+  if (typeof tokenId !== 'string' || !TOKEN_ID.test(tokenId)) {
+    throw new ChatError(
+      'INVALID_ARGUMENT',
+      `unable to vend tokens; the user or moderator id must be 1 to ${MAX_TOKEN_ID_LENGTH} printable ASCII characters, without quotes or backslashes`,
+    );
   }
   const expiresIn: ExpiresInLike = { seconds: () => expiresInSeconds, doesExpire: () => true };
   const [cache, topics] = await callMomento('vend tokens', () =>

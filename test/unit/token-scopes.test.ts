@@ -208,6 +208,13 @@ describe('vending tokens', () => {
     expect(calls).toEqual([]);
   });
 
+  it('accepts a user id of 64 printable ASCII characters', async () => {
+    const { authClient, calls } = fakeAuth();
+    const userId = 'u-42@example.com:' + 'x'.repeat(64 - 17);
+    await vendClientOnlyTokens(authClient, { ...room, userId });
+    expect(calls.map((c) => c.options?.tokenId)).toEqual([userId, userId]);
+  });
+
   it('accepts expiresInSeconds 1 and 3600', async () => {
     const { authClient, calls } = fakeAuth([1, 1, 1, 1]);
     await vendClientOnlyTokens(authClient, { ...room, userId: 'u', expiresInSeconds: 1 });
@@ -219,6 +226,11 @@ describe('vending tokens', () => {
     ['an empty user id', ''],
     ['a user id of 65 characters', 'u'.repeat(65)],
     ['a user id that is not a string', 42],
+    // A moderated room reserves 64 bytes of JSON for the stamped id: these would take more.
+    ['a user id with a character outside ASCII', 'zoë'],
+    ['a user id with a quote', 'a"b'],
+    ['a user id with a backslash', 'a\\b'],
+    ['a user id with a control character', 'a\nb'],
   ])('refuses %s (INVALID_ARGUMENT)', async (_, userId) => {
     const { authClient, calls } = fakeAuth();
     const error = await rejection(vendModeratedClientTokens(authClient, { ...room, userId: userId as string }));
