@@ -60,8 +60,9 @@ export async function startModeration({ momento, authClient, cacheName, roomIds,
         await old.stop();
         renewIn(RENEW_EVERY_MS);
       } catch (error) {
+        if (stopped) return; // the server it renews against is stopping too
         log(`[moderator] unable to renew the moderator's tokens; ${error?.message ?? error}; trying again in a minute`);
-        if (!stopped) renewIn(RETRY_AFTER_MS);
+        renewIn(RETRY_AFTER_MS);
       }
     }, ms);
   };

@@ -17,8 +17,11 @@ import { startWebApp } from './web-app.mjs';
  */
 export async function startDemo({ port = 0, log = (line) => console.error(line) } = {}) {
   const stops = [];
+  // Stops the parts in reverse order of start, each even when one before it failed: a part left running would keep the process alive.
   const stop = async () => {
-    for (const stopOne of stops.splice(0).reverse()) await stopOne();
+    const failures = [];
+    for (const stopOne of stops.splice(0).reverse()) await stopOne().catch((error) => failures.push(error));
+    if (failures.length > 0) throw failures[0];
   };
   try {
     const momento = await startLocalMomento({ caches: [CACHE_NAME] });
@@ -55,8 +58,13 @@ async function main() {
     if (stopping) process.exit(130); // a second Ctrl-C does not wait
     stopping = true;
     console.log('\n  stopping…');
-    await demo.stop();
-    console.log('  stopped.');
+    try {
+      await demo.stop();
+      console.log('  stopped.');
+    } catch (error) {
+      console.error('  unable to stop cleanly;', error);
+      process.exitCode = 1;
+    }
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);

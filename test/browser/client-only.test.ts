@@ -1,23 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { OpenOptions } from './page/chat-harness.js';
-import { useBrowser } from './support/browser.js';
-import { errorOf, harnessOf, useHarnessServer, valueOf, type RemoteHarness } from './support/harness-server.js';
-import { messageEvent, texts, useMomento } from './support/momento.js';
+import { useBrowserRooms } from './support/browser-rooms.js';
+import { errorOf, valueOf } from './support/harness-server.js';
+import { messageEvent, texts } from './support/momento.js';
 
 // A ChatRoom of the built package over the real @gomomento/sdk-web in Chromium, in client-only mode, against
 // the local server over grpc-web from a page of another origin; its peers are browser pages and Node users.
 
 describe('client-only rooms in Chromium', () => {
-  const side = useMomento();
-  const server = useHarnessServer();
-  const browser = useBrowser();
-
-  /** A page of one browser user with its room built (not joined), from tokens vended for `userId`. */
-  async function browserUser(roomId: string, userId: string, options: Partial<OpenOptions> & { tokenRoomId?: string } = {}): Promise<RemoteHarness> {
-    const chat = await harnessOf(await browser.open(server.url));
-    await chat.open(await side.browserOptions({ mode: 'client-only', roomId, userId, ...options }));
-    return chat;
-  }
+  const { side, browser, browserUser } = useBrowserRooms('client-only');
 
   it('joins with the history, oldest first, and talks both ways with a Node user, each side seeing the verified sender', async () => {
     const nora = await side.nodeUser({ mode: 'client-only', roomId: 'mixed', userId: 'nora' });

@@ -1,10 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { CacheClient, Configurations, TopicClient, TopicConfigurations } from '@gomomento/sdk';
 import { ChatRoom } from 'momento-chat';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemo, type RunningDemo } from '../../examples/demo/server.mjs';
+import { cacheClientFor, topicClientFor } from '../integration/support/clients.js';
 import { useBrowser } from './support/browser.js';
 
 // The demo chat (`npm run demo`), started in-process and used as a person would: a name, a room, the
@@ -115,14 +115,17 @@ describe('the demo chat', () => {
   it('loads older messages when scrolled to the top, until the beginning of the room', async () => {
     // Someone with the backend's key fills the lobby, well past one page (30) of history.
     const momento = demo!.momento;
-    const cacheClient = await CacheClient.create({ configuration: Configurations.Laptop.v1(), credentialProvider: momento.credentialProvider, defaultTtlSeconds: 3600 });
-    const topicClient = new TopicClient({ configuration: TopicConfigurations.Default.latest(), credentialProvider: momento.credentialProvider });
-    const filler = new ChatRoom({ cacheClient, topicClient, cacheName: 'demo', roomId: 'lobby', sender: { displayName: 'Filler' } });
-    const before = (await filler.join()).map((message) => message.text); // what earlier tests left, fewer than a page
+    const cacheClient = await cacheClientFor(momento, momento.adminApiKey, 3600);
+    const filler = new ChatRoom({ cacheClient, topicClient: topicClientFor(momento), cacheName: 'demo', roomId: 'lobby', sender: { displayName: 'Filler' } });
     const fillers = Array.from({ length: 70 }, (_, i) => `filler ${i + 1}`);
-    for (const text of fillers) await filler.send(text);
-    await filler.leave();
-    cacheClient.close();
+    let before: string[];
+    try {
+      before = (await filler.join()).map((message) => message.text); // what earlier tests left, fewer than a page
+      for (const text of fillers) await filler.send(text);
+      await filler.leave();
+    } finally {
+      cacheClient.close();
+    }
 
     const carol = await joinAs('Carol', 'lobby');
     await carol.locator('.bubble', { hasText: 'filler 70' }).waitFor();

@@ -1,9 +1,8 @@
 import type { ModerateFn } from 'momento-chat/moderator';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { OpenOptions } from './page/chat-harness.js';
-import { useBrowser } from './support/browser.js';
-import { errorOf, harnessOf, useHarnessServer, valueOf, type RemoteHarness } from './support/harness-server.js';
-import { messageEvent, texts, useMomento } from './support/momento.js';
+import { useBrowserRooms } from './support/browser-rooms.js';
+import { errorOf, valueOf } from './support/harness-server.js';
+import { messageEvent, texts } from './support/momento.js';
 
 // Moderated rooms in Chromium: the built package over the real @gomomento/sdk-web, with members' tokens from
 // vendModeratedClientTokens, and a Node Moderator on the tokens of vendModeratorTokens watching the rooms.
@@ -18,18 +17,10 @@ const moderate: ModerateFn = (input) => {
 };
 
 describe('moderated rooms in Chromium, with a Node moderator', () => {
-  const side = useMomento();
-  const server = useHarnessServer();
-  const browser = useBrowser();
+  const { side, browser, browserUser } = useBrowserRooms('moderated');
   beforeAll(async () => {
     await side.moderator(['m-mixed', 'm-pages', 'm-paging', 'm-rejoin'], moderate);
   });
-
-  async function browserUser(roomId: string, userId: string, options: Partial<OpenOptions> & { tokenRoomId?: string } = {}): Promise<RemoteHarness> {
-    const chat = await harnessOf(await browser.open(server.url));
-    await chat.open(await side.browserOptions({ mode: 'moderated', roomId, userId, ...options }));
-    return chat;
-  }
 
   it('joins with the stamped history and talks both ways with a Node member through the moderator', async () => {
     const nora = await side.nodeUser({ mode: 'moderated', roomId: 'm-mixed', userId: 'nora' });

@@ -76,6 +76,8 @@ describe('grpc-web on the wire', () => {
     expect(await home.text()).toContain('grpc-web');
     const plain = await fetch(`${env.momento.url}/cache_client.Scs/Get`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' });
     expect(plain.status).toBe(404);
+    // A page that calls the wrong way can read why, instead of a CORS failure.
+    expect(plain.headers.get('access-control-allow-origin')).toBe('*');
   });
 
   it('ends a call past its grpc-timeout with DEADLINE_EXCEEDED', async () => {
@@ -83,6 +85,13 @@ describe('grpc-web on the wire', () => {
     const answer = await callWeb(env.momento, '/cache_client.Scs/Get', getRequest('k'), { headers: { ...auth(), cache: 'wire', 'grpc-timeout': '30m' } });
     env.momento.faults.clear();
     expect(answer.trailer['grpc-status']).toBe('4');
+  });
+
+  it('takes a grpc-timeout longer than a timer can wait as no deadline, not as one already past', async () => {
+    env.momento.faults.delay('get', { ms: 50, count: 1 });
+    const answer = await callWeb(env.momento, '/cache_client.Scs/Get', getRequest('k'), { headers: { ...auth(), cache: 'wire', 'grpc-timeout': '99999999S' } });
+    env.momento.faults.clear();
+    expect(answer.trailer['grpc-status']).toBe('0');
   });
 
   it('applies stream faults to grpc-web streams (momento-local metadata)', async () => {

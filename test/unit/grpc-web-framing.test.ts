@@ -69,4 +69,10 @@ describe('grpc-timeout', () => {
   it('treats a missing or malformed value as no deadline', () => {
     for (const value of [undefined, '', '10', 'm', '123456789m', '5x', '-5m']) expect(parseGrpcTimeout(value)).toBeUndefined();
   });
+
+  it('treats a timeout longer than a Node timer can wait as no deadline, rather than one that has passed', () => {
+    expect(parseGrpcTimeout('596H')).toBe(596 * 3_600_000);
+    expect(parseGrpcTimeout('597H')).toBeUndefined();
+    expect(parseGrpcTimeout('99999999S')).toBeUndefined();
+  });
 });

@@ -2,13 +2,12 @@
 // the top, live messages, the room's status, and, in the moderated room, the moderator's rejections.
 import { isChatError } from 'momento-chat';
 import { fetchTokens, openRoom } from './chat-session.js';
-import { el, paintAvatar, renderTimeline } from './view.js';
+import { el, MODE_TEXT, paintAvatar, renderRoomLists, renderTimeline } from './view.js';
 
 const $ = (id) => document.getElementById(id);
 const saved = window.sessionStorage; // per tab, so two tabs can be two people
 const RECONNECT_DELAYS_MS = [1000, 2000, 5000, 10000, 30000];
 const STATUS_TEXT = { initialized: 'Not connected', joining: 'Connecting…', joined: 'Live', left: 'Left', failed: 'Disconnected', reconnecting: 'Reconnecting…' };
-const MODE_TEXT = { 'client-only': 'open room', moderated: 'moderated' };
 
 const state = {
   config: undefined,
@@ -244,31 +243,6 @@ function showWelcome() {
   $('name-input').focus();
 }
 
-function buildRoomLists() {
-  for (const room of state.config.rooms) {
-    const choice = el('label', 'room-choice');
-    const radio = el('input');
-    Object.assign(radio, { type: 'radio', name: 'room', value: room.id, checked: room.id === state.roomId });
-    const body = el('span', 'room-choice-body');
-    const title = el('span', 'room-choice-title', `# ${room.id} `);
-    const chip = el('span', 'mode-chip', MODE_TEXT[room.mode]);
-    chip.dataset.mode = room.mode;
-    title.append(chip);
-    body.append(title, el('span', 'room-choice-about', room.about));
-    choice.append(radio, body);
-    $('room-choices').append(choice);
-
-    const link = el('button', 'room-link');
-    Object.assign(link, { type: 'button' });
-    link.dataset.room = room.id;
-    link.append(el('span', 'hash', '#'), el('span', 'room-link-name', room.id), el('span', 'room-link-mode', MODE_TEXT[room.mode]));
-    link.addEventListener('click', () => room.id !== state.roomId || state.session?.room.status !== 'joined' ? enter(room.id) : undefined);
-    const item = el('li');
-    item.append(link);
-    $('room-list').append(item);
-  }
-}
-
 function wire() {
   $('welcome-form').addEventListener('submit', (event) => {
     event.preventDefault();
@@ -303,13 +277,17 @@ function wire() {
   };
   $('change-name').addEventListener('click', changeName);
   $('me-avatar').addEventListener('click', changeName); // the only control left on narrow screens
-
 }
 
 async function start() {
   const response = await fetch('/api/config');
   state.config = await response.json();
-  buildRoomLists();
+  renderRoomLists($('room-choices'), $('room-list'), {
+    rooms: state.config.rooms,
+    current: state.roomId,
+    // A click on the room this page is live in does nothing; any other (or a failed one) joins it.
+    onOpen: (room) => (room.id !== state.roomId || state.session?.room.status !== 'joined' ? enter(room.id) : undefined),
+  });
   wire();
   if (state.name) void enter(state.roomId);
   else showWelcome();

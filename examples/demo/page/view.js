@@ -1,6 +1,6 @@
-// Rendering of the timeline: messages grouped by sender, day separators, the verified sender apart from
-// the claimed name, the sender's own messages on the right, pending and rejected sends, the edge of the
-// history and the empty state. Every text goes in through textContent.
+// Rendering: the room lists, and the timeline — messages grouped by sender, day separators, the verified
+// sender apart from the claimed name, the sender's own messages on the right, pending and rejected sends,
+// the edge of the history and the empty state. Every text goes in through textContent.
 
 const GROUP_WITHIN_MS = 5 * 60 * 1000;
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
@@ -13,6 +13,38 @@ export function el(tag, className, text) {
   if (className) node.className = className;
   if (text !== undefined) node.textContent = text;
   return node;
+}
+
+/** How the page names each mode. */
+export const MODE_TEXT = { 'client-only': 'open room', moderated: 'moderated' };
+
+/**
+ * Fills the two room lists: a radio button with the room's description on the welcome form, a link in the sidebar.
+ * @param options rooms ({ id, mode, about }), current (the id to check), onOpen(room) for a click on a link.
+ */
+export function renderRoomLists(choices, links, { rooms, current, onOpen }) {
+  for (const room of rooms) {
+    const choice = el('label', 'room-choice');
+    const radio = el('input');
+    Object.assign(radio, { type: 'radio', name: 'room', value: room.id, checked: room.id === current });
+    const body = el('span', 'room-choice-body');
+    const title = el('span', 'room-choice-title', `# ${room.id} `);
+    const chip = el('span', 'mode-chip', MODE_TEXT[room.mode]);
+    chip.dataset.mode = room.mode;
+    title.append(chip);
+    body.append(title, el('span', 'room-choice-about', room.about));
+    choice.append(radio, body);
+    choices.append(choice);
+
+    const link = el('button', 'room-link');
+    link.type = 'button';
+    link.dataset.room = room.id;
+    link.append(el('span', 'hash', '#'), el('span', 'room-link-name', room.id), el('span', 'room-link-mode', MODE_TEXT[room.mode]));
+    link.addEventListener('click', () => onOpen(room));
+    const item = el('li');
+    item.append(link);
+    links.append(item);
+  }
 }
 
 /** A stable hue for a sender, so each person keeps a colour. */

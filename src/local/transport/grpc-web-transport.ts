@@ -3,7 +3,7 @@ import type * as grpc from '@grpc/grpc-js';
 import { Status, StatusError, toStatusError } from '../status-error.js';
 import type { CallContext, StreamSink } from './call.js';
 import type { Dispatcher, StreamCall, UnaryCall } from './dispatcher.js';
-import { preflightHeaders } from './grpc-web-cors.js';
+import { CORS_HEADERS, preflightHeaders } from './grpc-web-cors.js';
 import { decodeBase64Text, decodeDataFrames } from './grpc-web-framing.js';
 import { GrpcWebResponse, grpcWebModeOf, type GrpcWebMode } from './grpc-web-response.js';
 import { parseGrpcTimeout } from './grpc-timeout.js';
@@ -13,12 +13,6 @@ interface WebMethod {
   decode(bytes: Buffer): unknown;
   encode(message: unknown): Uint8Array;
   run: { unary: UnaryCall } | { stream: StreamCall };
-}
-
-/** A call in flight, so `close()` can end it. */
-interface OpenCall {
-  abort(): void;
-  res: ServerResponse;
 }
 
 const NOT_HERE =
@@ -33,7 +27,8 @@ const NOT_HERE =
  */
 export class GrpcWebTransport {
   private readonly methods = new Map<string, WebMethod>();
-  private readonly open = new Set<OpenCall>();
+  /** The calls in flight, so `close()` can end them. */
+  private readonly calls = new Set<WebCall>();
 
   /**
    * @param definitions the grpc-js service definitions, as `Unimplemented<Name>Service.definition`.
@@ -64,7 +59,8 @@ export class GrpcWebTransport {
     const mode = req.method === 'POST' ? grpcWebModeOf(req.headers['content-type']) : undefined;
     if (!mode) {
       req.resume();
-      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end(NOT_HERE);
+      // With CORS, so a page that calls the wrong way reads this answer rather than a CORS failure.
+      res.writeHead(404, { ...CORS_HEADERS, 'content-type': 'text/plain; charset=utf-8' }).end(NOT_HERE);
       return;
     }
     this.serve(req, res, mode);
@@ -72,71 +68,39 @@ export class GrpcWebTransport {
 
   /** Ends every call in flight and drops its connection; web subscriptions then reconnect on their own, elsewhere. */
   close(): void {
-    for (const call of [...this.open]) {
-      call.res.socket?.destroy();
-      call.abort();
-    }
-    this.open.clear();
+    for (const call of [...this.calls]) call.drop();
   }
 
   private serve(req: IncomingMessage, res: ServerResponse, mode: GrpcWebMode): void {
-    const out = new GrpcWebResponse(res, mode);
-    const controller = new AbortController();
-    const listeners: Array<() => void> = [];
-    let deadline: ReturnType<typeof setTimeout> | undefined;
-    let finished = false;
-    // Runs once, whatever ends the call: the trailer, the client going away, the deadline or close().
-    // Once the connection is gone there is nowhere to write the trailer to.
-    const finish = (error?: StatusError, connectionGone = false): void => {
-      if (finished) return;
-      finished = true;
-      clearTimeout(deadline);
-      this.open.delete(call);
-      if (!connectionGone) out.end(error);
-      // Stops a handler still at work (a delay fault asleep) when the deadline or the client ended the call.
-      controller.abort();
-      for (const listener of listeners.splice(0)) listener();
-    };
-    const call: OpenCall = { res, abort: () => finish(undefined, true) };
-    this.open.add(call);
-    // `close` after the trailer is the normal end; before it, the client aborted (grpc-web cancels with xhr.abort()).
-    res.once('close', () => finish(undefined, true));
-    const timeoutMs = parseGrpcTimeout(header(req, 'grpc-timeout'));
-    if (timeoutMs !== undefined) deadline = setTimeout(() => finish(new StatusError(Status.DEADLINE_EXCEEDED, 'deadline exceeded')), timeoutMs);
-
+    const call = new WebCall(res, mode, parseGrpcTimeout(header(req, 'grpc-timeout')), () => this.calls.delete(call));
+    this.calls.add(call);
     const path = pathOf(req);
     const method = this.methods.get(path);
     readBody(req, this.maxRequestChars(mode)).then(
       (body) => {
-        if (finished) return;
-        if (!method) return finish(new StatusError(Status.UNIMPLEMENTED, `${path} is not a method the local server knows`));
+        if (call.finished) return;
+        if (!method) return call.finish(new StatusError(Status.UNIMPLEMENTED, `${path} is not a method the local server knows`));
         let request: unknown;
         try {
           request = decodeRequest(body, mode, method);
         } catch (error) {
-          return finish(toStatusError(error));
+          return call.finish(toStatusError(error));
         }
-        const ctx: CallContext = { signal: controller.signal, header: (name) => header(req, name) };
+        const ctx: CallContext = { signal: call.signal, header: (name) => header(req, name) };
         if ('unary' in method.run) {
           method.run.unary(request, ctx).then(
             (response) => {
-              if (finished) return;
-              try {
-                out.message(method.encode(response));
-              } catch (error) {
-                return finish(toStatusError(error));
-              }
-              finish();
+              call.write(() => method.encode(response));
+              call.finish();
             },
-            (error: unknown) => finish(toStatusError(error)),
+            (error: unknown) => call.finish(toStatusError(error)),
           );
         } else {
-          out.open();
-          const sink = sinkOf(out, method, { finish, listeners, finished: () => finished });
-          void method.run.stream(request, ctx, sink);
+          call.open();
+          void method.run.stream(request, ctx, call.sink(method.encode));
         }
       },
-      (error: unknown) => finish(toStatusError(error)),
+      (error: unknown) => call.finish(toStatusError(error)),
     );
   }
 
@@ -189,33 +153,88 @@ function readBody(req: IncomingMessage, maxChars: number): Promise<Buffer> {
   });
 }
 
-/** What a server stream's sink needs of its call. */
-interface StreamCallState {
-  /** Ends the call, with the error's trailer or an OK one. */
-  finish(error?: StatusError): void;
-  /** Run once when the call ends, whoever ends it. */
-  listeners: Array<() => void>;
-  finished(): boolean;
-}
+/** One grpc-web call in flight: its answer, its deadline, and what stops its handler when it ends. */
+class WebCall {
+  private readonly out: GrpcWebResponse;
+  private readonly controller = new AbortController();
+  private readonly onEnd: Array<() => void> = [];
+  private readonly deadline: ReturnType<typeof setTimeout> | undefined;
+  private ended = false;
 
-/** The sink of a server stream: each message its own flushed frame; the end writes the trailer. */
-function sinkOf(out: GrpcWebResponse, method: WebMethod, call: StreamCallState): StreamSink<unknown> {
-  return {
-    write(message) {
-      if (call.finished()) return;
-      try {
-        out.message(method.encode(message));
-      } catch (error) {
-        call.finish(toStatusError(error));
-      }
-    },
-    end: (error) => call.finish(error),
-    get closed() {
-      return call.finished();
-    },
-    onClose(listener) {
-      if (call.finished()) listener();
-      else call.listeners.push(listener);
-    },
-  };
+  /**
+   * @param timeoutMs the call's `grpc-timeout`, if any.
+   * @param forget run once when the call ends.
+   */
+  constructor(
+    private readonly res: ServerResponse,
+    mode: GrpcWebMode,
+    timeoutMs: number | undefined,
+    private readonly forget: () => void,
+  ) {
+    this.out = new GrpcWebResponse(res, mode);
+    // `close` after the trailer is the normal end; before it, the client aborted (grpc-web cancels with xhr.abort()).
+    res.once('close', () => this.finish(undefined, true));
+    if (timeoutMs !== undefined) this.deadline = setTimeout(() => this.finish(new StatusError(Status.DEADLINE_EXCEEDED, 'deadline exceeded')), timeoutMs);
+  }
+
+  /** Aborted when the call ends before its handler is done: the client went away, the deadline passed, or the server stops. */
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  get finished(): boolean {
+    return this.ended;
+  }
+
+  /** Sends the headers now, for a server stream. */
+  open(): void {
+    this.out.open();
+  }
+
+  /** Sends one message, encoded only while the call is open; an encoding failure ends the call with its status. */
+  write(encode: () => Uint8Array): void {
+    if (this.ended) return;
+    try {
+      this.out.message(encode());
+    } catch (error) {
+      this.finish(toStatusError(error));
+    }
+  }
+
+  /**
+   * Ends the call once, whatever ends it: the trailer (OK without an error), the client going away, the
+   * deadline or `drop()`. Once the connection is gone there is nowhere to write the trailer to.
+   */
+  finish(error?: StatusError, connectionGone = false): void {
+    if (this.ended) return;
+    this.ended = true;
+    clearTimeout(this.deadline);
+    this.forget();
+    if (!connectionGone) this.out.end(error);
+    // Stops a handler still at work (a delay fault asleep, a subscription) when it did not end the call itself.
+    this.controller.abort();
+    for (const listener of this.onEnd.splice(0)) listener();
+  }
+
+  /** Ends the call without a trailer and closes its connection, as `stop()` does. */
+  drop(): void {
+    this.res.socket?.destroy();
+    this.finish(undefined, true);
+  }
+
+  /** The sink of a server stream: each message its own flushed frame; the end writes the trailer. */
+  sink(encode: (message: unknown) => Uint8Array): StreamSink<unknown> {
+    const ended = (): boolean => this.ended;
+    return {
+      write: (message) => this.write(() => encode(message)),
+      end: (error) => this.finish(error),
+      get closed() {
+        return ended();
+      },
+      onClose: (listener) => {
+        if (this.ended) listener();
+        else this.onEnd.push(listener);
+      },
+    };
+  }
 }

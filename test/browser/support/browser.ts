@@ -7,6 +7,12 @@ import { afterAll, afterEach, beforeAll } from 'vitest';
 /** The system's Chromium (Debian's `chromium` package): playwright-core downloads no browser of its own. */
 const CHROMIUM_PATH = '/usr/bin/chromium';
 
+/**
+ * How long a page action or wait may take. Playwright's own default (30 s) is longer than a test may run
+ * (vitest's 20 s), so a stuck wait would end as a bare test timeout and go on waiting after the test.
+ */
+const ACTION_TIMEOUT_MS = 10_000;
+
 const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -48,14 +54,18 @@ export function useBrowser(): TestBrowser {
     } catch (error) {
       throw new Error(`unable to launch Chromium at ${CHROMIUM_PATH}; install Debian's package: apt-get install chromium`, { cause: error });
     }
+    context.setDefaultTimeout(ACTION_TIMEOUT_MS);
   }, 30_000);
   afterEach(async () => {
     await Promise.all(pages.splice(0).map((page) => page.close()));
     pageErrors.length = 0;
   });
   afterAll(async () => {
-    await context?.close();
-    if (profile) await rm(profile, { recursive: true, force: true });
+    try {
+      await context?.close();
+    } finally {
+      if (profile) await rm(profile, { recursive: true, force: true });
+    }
   });
   return {
     async open(url) {

@@ -1,12 +1,14 @@
-import { AuthClient, AuthClientConfigurations, CacheClient, Configurations, TopicClient, TopicConfigurations } from '@gomomento/sdk';
+import type { AuthClient, CacheClient, TopicClient } from '@gomomento/sdk';
 import { ChatRoom, vendClientOnlyTokens, vendModeratedClientTokens, vendModeratorTokens } from 'momento-chat';
 import type { ChatMessage, RoomTokens } from 'momento-chat';
 import { startLocalMomento, type LocalMomento } from 'momento-chat/local';
 import { Moderator, type ModerateFn } from 'momento-chat/moderator';
 import { afterAll, afterEach, beforeAll } from 'vitest';
+import { authClientFor, cacheClientFor, topicClientFor } from '../../integration/support/clients.js';
 import type { OpenOptions } from '../page/chat-harness.js';
 
-// The Node side of the browser tests runs the built package too: `momento-chat` resolves to dist/.
+// The Node side of the browser tests runs the built package too: `momento-chat` resolves to dist/. The SDK
+// clients are the integration tests' (they take a LocalMomento only for its endpoints and keys).
 
 export const CACHE = 'chat';
 
@@ -36,7 +38,7 @@ export function useMomento(): MomentoSide {
 
   beforeAll(async () => {
     momento = await startLocalMomento({ caches: [CACHE] });
-    auth = new AuthClient({ configuration: AuthClientConfigurations.Default.latest(), credentialProvider: momento.credentialProvider });
+    auth = authClientFor(momento);
   });
   afterEach(async () => {
     for (const { room, cacheClient } of rooms.splice(0)) {
@@ -54,13 +56,7 @@ export function useMomento(): MomentoSide {
 
   async function nodeClients(tokens: RoomTokens): Promise<{ cacheClient: CacheClient; topicClient: TopicClient }> {
     const { momento } = running();
-    const cacheClient = await CacheClient.create({
-      configuration: Configurations.Laptop.v1(),
-      credentialProvider: momento.credentialProviderFor(tokens.cacheToken),
-      defaultTtlSeconds: 3600,
-    });
-    const topicClient = new TopicClient({ configuration: TopicConfigurations.Default.latest(), credentialProvider: momento.credentialProviderFor(tokens.topicToken) });
-    return { cacheClient, topicClient };
+    return { cacheClient: await cacheClientFor(momento, tokens.cacheToken, 3600), topicClient: topicClientFor(momento, tokens.topicToken) };
   }
 
   const vend = (mode: Mode, roomId: string, userId: string): Promise<RoomTokens> => {
