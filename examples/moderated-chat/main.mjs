@@ -6,15 +6,15 @@
 import { TopicClient, TopicConfigurations } from '@gomomento/sdk';
 import { isChatError } from 'momento-chat';
 import { startLocalMomento } from 'momento-chat/local';
-import { connect } from './chat-client.mjs';
+import { connect } from '../node-chat/chat-client.mjs';
 import { moderationRules } from './moderation-rules.mjs';
 import { registerModerationWebhooks, startWatchingModerator, startWebhookModerator } from './moderators.mjs';
-import { startTokenBackend } from './token-backend.mjs';
+import { startTokenBackend } from '../node-chat/token-backend.mjs';
 
 const cacheName = 'chat';
 const momento = await startLocalMomento({ caches: [cacheName] });
 const endpointOverrides = momento.endpoints.node;
-const backend = await startTokenBackend({ credentialProvider: momento.credentialProvider, cacheName });
+const backend = await startTokenBackend({ credentialProvider: momento.credentialProvider, cacheName, mode: 'moderated' });
 const moderate = moderationRules({ maskedWords: ['darn', 'heck'], maxLength: 80 });
 
 console.log('(a) room lobby: a long-lived moderator watches lobby-input');
@@ -48,9 +48,9 @@ await momento.stop();
 
 /** Ann and Bob in one room: an accepted message, a masked one, a rejected one and a spoofed name. */
 async function chat(roomId) {
-  const ann = await connect({ backendUrl: backend.url, endpointOverrides, cacheName, roomId, userId: 'ann', claims: { displayName: 'Ann' } });
+  const ann = await connect({ backendUrl: backend.url, endpointOverrides, cacheName, roomId, userId: 'ann', claims: { displayName: 'Ann' }, mode: 'moderated' });
   // Bob's client claims to be Ann. Claims are whatever a client says; the tokenId is what its token says.
-  const bob = await connect({ backendUrl: backend.url, endpointOverrides, cacheName, roomId, userId: 'bob', claims: { displayName: 'Ann' } });
+  const bob = await connect({ backendUrl: backend.url, endpointOverrides, cacheName, roomId, userId: 'bob', claims: { displayName: 'Ann' }, mode: 'moderated' });
   await ann.room.join();
   await bob.room.join();
 

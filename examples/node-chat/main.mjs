@@ -9,11 +9,11 @@ const momento = await startLocalMomento({ caches: [cacheName] });
 const backend = await startTokenBackend({ credentialProvider: momento.credentialProvider, cacheName });
 const endpointOverrides = momento.endpoints.node;
 
-const ann = await connect({ backendUrl: backend.url, endpointOverrides, cacheName, roomId: 'lobby', userId: 'ann', displayName: 'Ann' });
+const ann = await connect({ backendUrl: backend.url, endpointOverrides, cacheName, roomId: 'lobby', userId: 'ann', claims: { displayName: 'Ann' } });
 await ann.room.join();
 await ann.room.send('Hi, is anyone here?');
 
-const bob = await connect({ backendUrl: backend.url, endpointOverrides, cacheName, roomId: 'lobby', userId: 'bob', displayName: 'Bob' });
+const bob = await connect({ backendUrl: backend.url, endpointOverrides, cacheName, roomId: 'lobby', userId: 'bob', claims: { displayName: 'Bob' } });
 const history = await bob.room.join();
 console.log(`Bob joined and sees ${history.length} message(s) of history:`);
 for (const m of history) console.log(`  [history] ${m.sender.claims.displayName}: ${m.text}`);
