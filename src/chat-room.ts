@@ -60,7 +60,7 @@ export class ChatRoom {
     this.options = resolveRoomOptions(options);
     this.events = new TypedEvents<ChatRoomEvents>((error, event) => {
       // Reporting a throwing `error` listener through `error` would call it again, without end.
-      if (event !== 'error') this.emitError(new ChatError('INVALID_ARGUMENT', 'unable to deliver an event; a listener threw', { cause: error }));
+      if (event !== 'error') this.emitError(new ChatError('LISTENER_FAILED', 'unable to deliver an event; a listener threw', { cause: error }));
     });
     this.pager = this.createPager();
     this.timeline = this.moderated ? new SequenceTimeline() : new MessageTimeline();
@@ -96,7 +96,7 @@ export class ChatRoom {
 
   /**
    * Listens to an event. A listener that throws does not stop the others; the throw is reported as an
-   * `error` event (INVALID_ARGUMENT), except the throw of an `error` listener, which is dropped.
+   * `error` event (LISTENER_FAILED), except the throw of an `error` listener, which is dropped.
    * @param event `message`, `status` or `error`.
    * @param listener called with the event's payload.
    * @returns a handle whose `unsubscribe()` stops the listener.

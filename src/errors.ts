@@ -5,7 +5,7 @@ import type { MomentoErrorResponse } from './momento-ports.js';
  *
  * | code | when |
  * |---|---|
- * | `INVALID_ARGUMENT` | bad options, empty text, metadata that is not a plain JSON object, an id from `generateId` that is not a ULID (or, moderated, that a send still waits on), `join()` while joining or joined; as an `error` event, a listener that threw |
+ * | `INVALID_ARGUMENT` | bad options, empty text, metadata that is not a plain JSON object, an id from `generateId` that is not a ULID (or, moderated, that a send still waits on), `join()` while joining or joined |
  * | `MESSAGE_TOO_LARGE` | the encoded message exceeds the room's limit (at most Momento's 4 KB topic limit) |
  * | `NOT_JOINED` | `send` or `loadOlder` before `join()` resolved, or after `leave()`; a `join()` that `leave()` interrupted; a `loadOlder()` or moderated `send` that `leave()` or a failed subscription interrupted |
  * | `PERMISSION_DENIED` | the token does not allow the call (Momento `PERMISSION_ERROR`) |
@@ -16,6 +16,7 @@ import type { MomentoErrorResponse } from './momento-ports.js';
  * | `DELIVERY_FAILED` | the message was stored in history but could not be published live |
  * | `MESSAGE_REJECTED` | moderated mode: the moderator rejected the message; `reason` says why |
  * | `MODERATION_TIMEOUT` | moderated mode: the moderator did not answer in time; the message may still appear |
+ * | `LISTENER_FAILED` | (an `error` event) a listener of yours threw; `cause` is what it threw, and the other listeners still ran |
  * | `MALFORMED_MESSAGE` | an entry of the history or an item on the topic is not a momento-chat message |
  */
 export type ChatErrorCode =
@@ -30,6 +31,7 @@ export type ChatErrorCode =
   | 'DELIVERY_FAILED'
   | 'MESSAGE_REJECTED'
   | 'MODERATION_TIMEOUT'
+  | 'LISTENER_FAILED'
   | 'MALFORMED_MESSAGE';
 
 const BRAND = Symbol.for('momento-chat.ChatError');

@@ -11,7 +11,7 @@ export interface Subscription {
 export class TypedEvents<Events extends object> {
   private listeners = new Map<keyof Events, Set<(payload: never) => void>>();
 
-  constructor(private readonly onListenerError: (error: unknown, event: keyof Events) => void) {}
+  constructor(private readonly onListenerError: <K extends keyof Events>(error: unknown, event: K, payload: Events[K]) => void) {}
 
   on<K extends keyof Events>(event: K, listener: (payload: Events[K]) => void): Subscription {
     let set = this.listeners.get(event);
@@ -32,7 +32,7 @@ export class TypedEvents<Events extends object> {
       try {
         (listener as (payload: Events[K]) => void)(payload);
       } catch (error) {
-        this.onListenerError(error, event);
+        this.onListenerError(error, event, payload);
       }
     }
   }

@@ -402,7 +402,8 @@ describe('ChatRoom live messages and events', () => {
     expect(after).toEqual(['m1', 'm2']);
     expect(events.messages).toEqual(['m1', 'm2']);
     expect(events.errors).toHaveLength(2);
-    expect(events.errors[0]!.code).toBe('INVALID_ARGUMENT');
+    // Its own code: the app passed no bad argument, its listener failed.
+    expect(events.errors[0]!.code).toBe('LISTENER_FAILED');
     expect(events.errors[0]!.message).toBe('unable to deliver an event; a listener threw');
     expect(events.errors[0]!.cause).toBe(bug);
     expect(room.status).toBe('joined');

@@ -421,14 +421,32 @@ describe('Moderator.process: Momento failures', () => {
     expect(errors[0]!.error.message).toBe(`unable to deliver the rejection of message ${idOf(1)} (unable to publish; server_unavailable from the fake)`);
   });
 
-  it('keeps handling inputs when an outcome listener throws', async () => {
-    const { moderator, outcomes } = setup();
+  it('keeps handling inputs when an outcome listener throws, and reports the throw as LISTENER_FAILED', async () => {
+    const { moderator, outcomes, errors } = setup();
+    const bug = new Error('listener bug');
     moderator.on('outcome', () => {
-      throw new Error('listener bug');
+      throw bug;
     });
     await moderator.process(ROOM, input(1), 'token-ann');
     await moderator.process(ROOM, input(2), 'token-ann');
     expect(outcomes.map((o) => o.outcome.status)).toEqual(['accepted', 'accepted']);
+    expect(errors.map((e) => [e.roomId, e.error.code, e.error.cause])).toEqual([
+      [ROOM, 'LISTENER_FAILED', bug],
+      [ROOM, 'LISTENER_FAILED', bug],
+    ]);
+  });
+
+  it('drops the throw of an error listener, which it cannot report without end', async () => {
+    const { moderator, momento } = setup();
+    let calls = 0;
+    moderator.on('error', () => {
+      calls++;
+      throw new Error('error listener bug');
+    });
+    momento.fail('listPushBack', momentoError('SERVER_UNAVAILABLE'));
+    await moderator.process(ROOM, input(1), 'token-ann');
+    expect(calls).toBe(1);
+    expect((await moderator.process(ROOM, input(2), 'token-ann'))?.status).toBe('accepted');
   });
 
   it('stops a listener that unsubscribed', async () => {
