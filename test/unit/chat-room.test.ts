@@ -4,7 +4,7 @@ import type { ChatRoomOptions } from '../../src/chat-room-options.js';
 import { isChatError, type ChatError } from '../../src/errors.js';
 import type { ChatRoomEvents } from '../../src/room-events.js';
 import { FakeMomento, envelope, flush, idOf, momentoError } from './support/fake-momento.js';
-import { thrown } from './support/thrown.js';
+import { rejection, thrown } from './support/thrown.js';
 
 const ROOM = 'lobby';
 const NOW = 1_700_000_000_000;
@@ -45,16 +45,6 @@ function write(momento: FakeMomento, n: number, text = `m${n}`, publish = true):
 }
 
 const texts = (room: ChatRoom): string[] => room.messages.map((m) => m.text);
-
-/** The ChatError a promise rejects with. */
-async function rejection(promise: Promise<unknown>): Promise<ChatError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isChatError(error)) throw new Error(`expected a ChatError, got ${String(error)}`);
-  return error;
-}
 
 
 describe('ChatRoom options', () => {

@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ChatRoom } from '../../src/chat-room.js';
 import type { ChatRoomOptions } from '../../src/chat-room-options.js';
-import { isChatError, type ChatError } from '../../src/errors.js';
+import type { ChatError } from '../../src/errors.js';
 import type { ChatMessage } from '../../src/message.js';
 import { Moderator } from '../../src/moderator/moderator.js';
 import { FakeMomento, envelope, flush, idOf, momentoError } from './support/fake-momento.js';
-import { thrown } from './support/thrown.js';
+import { rejection, thrown } from './support/thrown.js';
 
 const ROOM = 'lobby';
 const INPUT = `${ROOM}-input`;
@@ -51,16 +51,6 @@ function acceptInput(momento: FakeMomento, raw: string, sequence: number, change
 
 /** The moderator rejects an id: its notice goes out on the room topic. */
 const rejectId = (momento: FakeMomento, id: string, reason: string): void => momento.publish(ROOM, JSON.stringify({ v: 1, kind: 'rejection', id, reason }), 'moderator');
-
-/** The ChatError a promise rejects with. */
-async function rejection(promise: Promise<unknown>): Promise<ChatError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isChatError(error)) throw new Error(`expected a ChatError, got ${String(error)}`);
-  return error;
-}
 
 /** Whether a promise has settled, after letting everything pending run. */
 async function settled(promise: Promise<unknown>): Promise<boolean> {

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { isChatError, type ChatError } from '../../src/errors.js';
 import { MAX_MODERATOR_ROOMS, clientOnlyScopes, moderatedClientScopes, moderatorScopes, type ChatTokenScope, type RoomTokenScopes } from '../../src/token-scopes.js';
 import {
   vendClientOnlyTokens,
@@ -11,7 +10,7 @@ import {
   type GenerateDisposableTokenResponse,
 } from '../../src/token-vending.js';
 import { momentoError } from './support/fake-momento.js';
-import { thrown } from './support/thrown.js';
+import { rejection, thrown } from './support/thrown.js';
 
 const room = { cacheName: 'chat', roomId: 'lobby' };
 
@@ -155,15 +154,6 @@ function fakeAuth(expiries: number[] = [2_000_000_000, 2_000_000_000], errors: A
     },
   };
   return { authClient, calls };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ChatError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isChatError(error)) throw new Error(`expected a ChatError, got ${String(error)}`);
-  return error;
 }
 
 describe('vending tokens', () => {
