@@ -3,14 +3,26 @@ import { MODERATOR_STAMP_BYTES, MOMENTO_TOPIC_MESSAGE_BYTES } from './envelope.j
 import { createMessageIdGenerator, type MessageIdGenerator } from './message-id.js';
 import type { SenderClaims } from './message.js';
 import type { ChatCacheClient, ChatTopicClient } from './momento-ports.js';
+import type { ReconnectOptions } from './backoff.js';
+import type { RoomClients, RoomClientsProvider } from './room-clients.js';
 import { checkRoomId } from './room-names.js';
 
 /** Options of a {@link ChatRoom}. */
 export interface ChatRoomOptions {
-  /** A `CacheClient` of `@gomomento/sdk` or `@gomomento/sdk-web`, holding a token for the room's list. */
-  cacheClient: ChatCacheClient;
+  /** A `CacheClient` of `@gomomento/sdk` or `@gomomento/sdk-web`, holding a token for the room's list. Give this and `topicClient`, or `clients`. */
+  cacheClient?: ChatCacheClient;
   /** A `TopicClient` of either SDK, holding a token for the room's topic. */
-  topicClient: ChatTopicClient;
+  topicClient?: ChatTopicClient;
+  /**
+   * Instead of `cacheClient` and `topicClient`: makes fresh clients when the room joins, before their tokens
+   * expire (`expiresAt`), and after Momento refused a token. The room switches make-before-break: the new
+   * subscription is live and caught up before the old one ends, so nothing is lost or doubled.
+   */
+  clients?: RoomClientsProvider;
+  /** How long before `expiresAt` the room asks for new clients, in seconds. Default 60. */
+  renewBeforeSeconds?: number;
+  /** The pauses between attempts to get the live subscription back after Momento ended it. */
+  reconnect?: ReconnectOptions;
   /** The Momento cache that holds the room. */
   cacheName: string;
   /** The room: the name of its list and of its topic. Letters, digits and `_.:@-`, at most 128 characters, not ending in `-input`. */
@@ -53,7 +65,11 @@ function integerIn(name: string, value: number, min: number, max: number): numbe
 
 /** Checks the options and fills in the defaults. @throws ChatError INVALID_ARGUMENT */
 export function resolveRoomOptions(options: ChatRoomOptions) {
-  if (!options.cacheClient || !options.topicClient) throw new ChatError('INVALID_ARGUMENT', 'unable to create the room; cacheClient and topicClient are required');
+  const { cacheClient, topicClient, clients } = options;
+  const staticClients = cacheClient !== undefined || topicClient !== undefined;
+  if (clients !== undefined ? staticClients || typeof clients !== 'function' : !cacheClient || !topicClient) {
+    throw new ChatError('INVALID_ARGUMENT', 'unable to create the room; give cacheClient and topicClient, or a clients function, not both');
+  }
   if (typeof options.cacheName !== 'string' || options.cacheName === '') throw new ChatError('INVALID_ARGUMENT', 'unable to create the room; cacheName is empty');
   checkRoomId(options.roomId, 'create the room');
   if (options.mode !== undefined && options.mode !== 'client-only' && options.mode !== 'moderated') {
@@ -62,8 +78,15 @@ export function resolveRoomOptions(options: ChatRoomOptions) {
   const historyLength = integerIn('historyLength', options.historyLength ?? 100, 1, 100_000);
   const now = options.now ?? Date.now;
   return {
-    cacheClient: options.cacheClient,
-    topicClient: options.topicClient,
+    // Clients given as they are are used at once: a join subscribes in the same tick it starts.
+    staticClients: (clients === undefined ? { cacheClient: cacheClient!, topicClient: topicClient! } : undefined) as RoomClients | undefined,
+    clients,
+    renewable: clients !== undefined,
+    renewBeforeSeconds: integerIn('renewBeforeSeconds', options.renewBeforeSeconds ?? 60, 0, 3600),
+    reconnect: {
+      initialDelayMs: integerIn('reconnect.initialDelayMs', options.reconnect?.initialDelayMs ?? 250, 1, 60_000),
+      maxDelayMs: integerIn('reconnect.maxDelayMs', options.reconnect?.maxDelayMs ?? 10_000, 1, 600_000),
+    },
     cacheName: options.cacheName,
     roomId: options.roomId,
     sender: { ...options.sender },
@@ -72,7 +95,7 @@ export function resolveRoomOptions(options: ChatRoomOptions) {
     pageSize: integerIn('pageSize', options.pageSize ?? Math.min(50, historyLength), 1, historyLength),
     // A message the moderator must stamp has to leave room for the stamp, or it would be refused after the round trip.
     maxMessageBytes: Math.min(
-      integerIn('maxMessageBytes', options.maxMessageBytes ?? MOMENTO_TOPIC_MESSAGE_BYTES, 64, MOMENTO_TOPIC_MESSAGE_BYTES),
+      integerIn('maxMessageBytes', options.maxMessageBytes ?? MOMENTO_TOPIC_MESSAGE_BYTES, 256, MOMENTO_TOPIC_MESSAGE_BYTES),
       options.mode === 'moderated' ? MOMENTO_TOPIC_MESSAGE_BYTES - MODERATOR_STAMP_BYTES : MOMENTO_TOPIC_MESSAGE_BYTES,
     ),
     now,

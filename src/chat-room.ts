@@ -1,14 +1,17 @@
+import { readBackToKnown } from './backfill.js';
+import { backoffDelay } from './backoff.js';
 import { resolveRoomOptions, type ChatRoomOptions, type ResolvedRoomOptions } from './chat-room-options.js';
 import { decodeMessage, encodeMessage } from './envelope.js';
 import { ChatError, callMomento, fromMomentoError, isChatError } from './errors.js';
 import { HistoryPager, type ListEntry } from './history-pager.js';
+import { isRejection, type LiveItem } from './live-feed.js';
+import { LiveLink, type LinkSink } from './live-link.js';
 import type { ChatMessage, JsonValue } from './message.js';
 import { MessageTimeline, type Timeline } from './message-timeline.js';
 import { PendingModeration } from './pending-moderation.js';
+import type { RoomClients } from './room-clients.js';
 import { SequenceTimeline } from './sequence-timeline.js';
 import { storeAndPublish, submitForModeration } from './room-sender.js';
-import { emptyBox, isRejection, joiningBox, liveCallbacks, type LiveBox, type LiveItem } from './live-feed.js';
-import type { TopicSubscriptionLike } from './momento-ports.js';
 import type { RoomStatus } from './room-status.js';
 import type { ChatRoomEvents } from './room-events.js';
 import { TypedEvents, type Subscription } from './typed-events.js';
@@ -17,6 +20,11 @@ import { TypedEvents, type Subscription } from './typed-events.js';
 export interface SendOptions {
   /** A plain JSON object sent with the message. */
   metadata?: { [key: string]: JsonValue };
+  /**
+   * The id of an earlier send that failed (its error's `messageId`), to send it again: readers keep one
+   * copy of an id, so a message that was stored after all is not shown twice.
+   */
+  messageId?: string;
 }
 
 /** A page of older messages. */
@@ -34,6 +42,11 @@ type Entry = ListEntry<ChatMessage | ChatError>;
  * the same name. In client-only mode (the default) clients write the list and publish to the topic
  * themselves; in moderated mode they publish to the room's input topic and a `Moderator` (from `momento-chat/moderator`) does both.
  *
+ * Joined, the room keeps itself live: when Momento ends or breaks its subscription it subscribes again
+ * (status `reconnecting`, pauses growing to `reconnect.maxDelayMs`), then reads history back until it
+ * overlaps what it has, so each message still arrives once and in order; given a `clients` function it
+ * renews its clients before their tokens expire, without a gap.
+ *
  * @example
  * ```ts
  * const room = new ChatRoom({ cacheClient, topicClient, cacheName: 'chat', roomId: 'lobby', sender: { displayName: 'Ann' } });
@@ -47,10 +60,25 @@ export class ChatRoom {
   private readonly events: TypedEvents<ChatRoomEvents>;
   private readonly timeline: Timeline;
   private readonly pending: PendingModeration;
+  private readonly sink: LinkSink;
   private pager: HistoryPager<ChatMessage | ChatError>;
   private currentStatus: RoomStatus = 'initialized';
-  private subscription: TopicSubscriptionLike | undefined;
-  private live: LiveBox | undefined;
+  // Bumped by every join and teardown: async work of an earlier session sees it changed and stops.
+  private session = 0;
+  private clients: RoomClients | undefined;
+  private link: LiveLink | undefined;
+  // What the upkeep loop has to do, set by the link's events and the renewal timer.
+  private wantReconnect: ChatError | undefined;
+  private wantRenew = false;
+  private wantCatchUp = false;
+  private upkeepRunning = false;
+  // A link and clients replaced by a renewal, closed once the new link has caught up.
+  private retiring: Array<{ link?: LiveLink; clients?: RoomClients }> = [];
+  private joinFailure: ChatError | undefined;
+  // Own messages stored but not yet seen on the stream or in history: a catch-up cannot anchor on them,
+  // since messages of others may lie before them unseen.
+  private readonly unconfirmed = new Set<string>();
+  private renewalTimer: ReturnType<typeof setTimeout> | undefined;
 
   /**
    * @param options clients, cache, room and tuning; see {@link ChatRoomOptions}.
@@ -65,6 +93,36 @@ export class ChatRoom {
     this.pager = this.createPager();
     this.timeline = this.moderated ? new SequenceTimeline() : new MessageTimeline();
     this.pending = new PendingModeration(this.options.moderationTimeoutMs);
+    this.sink = {
+      // Items of any open link: during a renewal the old link delivers until the new one has caught up.
+      item: (_link, item) => this.deliver(item),
+      gap: (link) => {
+        if (link !== this.link) return;
+        link.hold();
+        this.wantCatchUp = true;
+        this.upkeep();
+      },
+      lost: (link) => {
+        if (link !== this.link) return;
+        link.awaitingStream = true;
+        link.hold();
+        if (this.currentStatus === 'joined') this.setStatus('reconnecting');
+      },
+      alive: (link) => {
+        if (link !== this.link || !link.awaitingStream) return;
+        // The SDK restored the stream: what was published meanwhile is read from history.
+        link.awaitingStream = false;
+        this.wantCatchUp = true;
+        this.upkeep();
+      },
+      unreadable: (_link, error) => this.emitError(error),
+      ended: (link, response) => {
+        if (link !== this.link) return;
+        const error = fromMomentoError('stay subscribed', response);
+        if (this.currentStatus === 'joining') this.joinFailure ??= error;
+        else this.recover(error);
+      },
+    };
   }
 
   private get moderated(): boolean {
@@ -97,7 +155,7 @@ export class ChatRoom {
   /**
    * Listens to an event. A listener that throws does not stop the others; the throw is reported as an
    * `error` event (LISTENER_FAILED), except the throw of an `error` listener, which is dropped.
-   * @param event `message`, `status` or `error`.
+   * @param event `message`, `status`, `error` or `discontinuity`.
    * @param listener called with the event's payload.
    * @returns a handle whose `unsubscribe()` stops the listener.
    */
@@ -116,53 +174,64 @@ export class ChatRoom {
    * called meanwhile, and the room stays `left`.
    */
   async join(): Promise<readonly ChatMessage[]> {
-    if (this.currentStatus === 'joining' || this.currentStatus === 'joined') {
+    if (this.currentStatus === 'joining' || this.currentStatus === 'joined' || this.currentStatus === 'reconnecting') {
       throw new ChatError('INVALID_ARGUMENT', `unable to join; the room is already ${this.currentStatus}`);
     }
-    const box = joiningBox();
-    this.live = box;
+    const session = ++this.session;
+    this.joinFailure = undefined;
     this.setStatus('joining');
     const { pager } = this;
     const malformed: ChatError[] = [];
     // A leave() (from a listener, or after any wait) owns the room now, and nothing read may reach it.
     const stillJoining = (): void => {
-      if (this.live !== box) throw new ChatError('NOT_JOINED', 'unable to join; the room was left while joining');
-      if (box.failure) throw box.failure;
+      if (this.session !== session) throw new ChatError('NOT_JOINED', 'unable to join; the room was left while joining');
+      if (this.joinFailure) throw this.joinFailure;
     };
     try {
       stillJoining();
-      const { topicClient, cacheName, roomId } = this.options;
-      const subscribed = await callMomento('join', () => topicClient.subscribe(cacheName, roomId, liveCallbacks(box, this.moderated)));
-      if (subscribed.type === 'Error') throw fromMomentoError(`subscribe to room ${roomId}`, subscribed);
-      if (this.live !== box) subscribed.unsubscribe();
+      let clients = this.options.staticClients;
+      if (!clients) {
+        clients = await this.provideClients();
+        if (this.session !== session) clients.close?.();
+        stillJoining();
+      }
+      this.clients = clients;
+      const link = await this.openLink(clients, session);
+      this.link = link;
       stillJoining();
-      this.subscription = subscribed;
       const newest = await pager.loadNewest();
       stillJoining();
       this.timeline.mergeHistory(readable(newest, malformed), 'back');
       // If more than a page was written between subscribing and reading, the first live message lies
       // before the page, at most as many entries back as there are live messages: read back to it.
-      const firstLive = box.buffer.find((item): item is ChatMessage => !isChatError(item) && !isRejection(item));
+      const held = link.heldItems;
+      const firstLive = held.find((item): item is ChatMessage => !isChatError(item) && !isRejection(item));
       let readBack = 0;
-      while (firstLive && !this.timeline.has(firstLive.id) && pager.hasMore && readBack < box.buffer.length) {
+      while (firstLive && !this.timeline.has(firstLive.id) && pager.hasMore && readBack < held.length) {
         const { older } = await pager.loadOlder();
         stillJoining();
         this.timeline.mergeHistory(readable(older, malformed), 'front');
         readBack += this.options.pageSize;
       }
-      for (const item of box.buffer.splice(0)) {
-        if (isChatError(item)) malformed.push(item);
-        else if (!isRejection(item)) this.accept(item, false);
+      // A stream that broke while joining holds on: what it missed is read once it is back.
+      if (!link.awaitingStream) {
+        for (const item of link.release()) {
+          if (isChatError(item)) malformed.push(item);
+          else if (!isRejection(item)) this.accept(item, false);
+        }
       }
-      box.deliver = (item) => this.deliver(item);
-      box.fail = (error) => this.failLive(error);
       const loaded = this.timeline.messages;
       this.setStatus('joined');
+      this.scheduleRenewal();
       for (const error of malformed) this.emitError(error);
+      if (this.session === session) {
+        if (link.awaitingStream) this.setStatus('reconnecting');
+        else if (this.wantCatchUp) this.upkeep();
+      }
       return loaded;
     } catch (error) {
-      const chatError = isChatError(error) ? error : new ChatError('MOMENTO_ERROR', 'unable to join; the client threw', { cause: error });
-      if (this.live !== box) throw chatError;
+      const chatError = asChatError(error, 'join');
+      if (this.session !== session) throw chatError;
       this.teardown();
       this.setStatus('failed', chatError);
       throw chatError;
@@ -171,26 +240,38 @@ export class ChatRoom {
 
   /**
    * Sends a message, checked and encoded before any network call. In client-only mode it is written to
-   * the history (trimmed to `historyLength`, TTL refreshed), then published. In moderated mode it is
-   * published to the room's input topic, and `send` resolves when the moderator's copy arrives.
+   * the history (trimmed to `historyLength`, TTL refreshed), then published; a write or publish that
+   * failed transiently is made again with the same id. In moderated mode it is published to the room's
+   * input topic, and `send` resolves when the moderator's copy arrives. A room that is `reconnecting`
+   * sends too.
    * @param text the text; not empty.
-   * @param options `metadata`, a plain JSON object.
+   * @param options `metadata`, a plain JSON object; `messageId`, to send a failed message again.
    * @returns the message as stored: in moderated mode, with the moderator's changes and stamps.
    * @throws ChatError INVALID_ARGUMENT, MESSAGE_TOO_LARGE or NOT_JOINED before anything is sent; a Momento
-   * error code when the write or publish fails; DELIVERY_FAILED when it was stored but could not be
-   * published; MESSAGE_REJECTED or MODERATION_TIMEOUT in moderated mode.
+   * error code (with the Momento error as `cause`) when the write fails, and then nothing was published;
+   * LIMIT_EXCEEDED, not retried, when Momento's rate limit refused it; DELIVERY_FAILED when it was stored
+   * but could not be published; MESSAGE_REJECTED or MODERATION_TIMEOUT in moderated mode.
    */
   async send(text: string, options: SendOptions = {}): Promise<ChatMessage> {
     const timestamp = this.options.now();
-    const id = this.options.generateId();
+    const id = options.messageId ?? this.options.generateId();
     const claims = this.options.sender;
-    const { encoded, message } = encodeMessage({ id, text, timestamp, claims, metadata: options.metadata }, this.options.maxMessageBytes);
+    const { encoded, message } = encodeMessage({ id, roomId: this.options.roomId, text, timestamp, claims, metadata: options.metadata }, this.options.maxMessageBytes);
     this.requireJoined('send');
-    if (this.moderated) return submitForModeration(this.options, this.pending, id, encoded);
-    await storeAndPublish(this.options, id, encoded, () => {
-      if (this.currentStatus === 'joined') this.accept(message, true);
-    });
-    return message;
+    const clients = this.clients!;
+    const session = this.session;
+    try {
+      if (this.moderated) return await submitForModeration(this.options, clients, this.pending, id, encoded);
+      await storeAndPublish(this.options, clients, id, encoded, () => {
+        if (this.session !== session) return;
+        this.unconfirmed.add(id);
+        this.accept(message, true);
+      });
+      return message;
+    } catch (error) {
+      this.renewIfRefused(error);
+      throw error;
+    }
   }
 
   /**
@@ -202,7 +283,10 @@ export class ChatRoom {
   async loadOlder(): Promise<HistoryPage> {
     this.requireJoined('load older messages');
     const { pager } = this;
-    const page = await pager.loadOlder();
+    const page = await pager.loadOlder().catch((error: unknown) => {
+      this.renewIfRefused(error);
+      throw error;
+    });
     // Left (and perhaps joined again) while reading: the page belongs to a timeline that is gone.
     if (this.pager !== pager) throw new ChatError('NOT_JOINED', 'unable to load older messages; the room was left meanwhile');
     const malformed: ChatError[] = [];
@@ -213,8 +297,8 @@ export class ChatRoom {
   }
 
   /**
-   * Leaves: unsubscribes, drops every listener and loaded message. The room can then be garbage
-   * collected, or joined again (with new listeners).
+   * Leaves: unsubscribes, drops every listener and loaded message, and closes clients the `clients`
+   * function made. The room can then be garbage collected, or joined again (with new listeners).
    */
   async leave(): Promise<void> {
     if (this.currentStatus === 'left') return;
@@ -224,36 +308,250 @@ export class ChatRoom {
   }
 
   private teardown(): void {
+    this.session++;
     this.pending.failAll(new ChatError('NOT_JOINED', 'unable to send; the room was left before the moderator answered'));
-    // The box first: nothing the subscription reports while it ends may reach the room.
-    if (this.live) emptyBox(this.live);
-    this.live = undefined;
-    this.subscription?.unsubscribe();
-    this.subscription = undefined;
+    clearTimeout(this.renewalTimer);
+    this.renewalTimer = undefined;
+    this.link?.close();
+    this.link = undefined;
+    this.retire();
+    if (this.options.renewable) this.clients?.close?.();
+    this.clients = undefined;
+    this.wantReconnect = undefined;
+    this.wantRenew = false;
+    this.wantCatchUp = false;
+    this.upkeepRunning = false;
+    this.unconfirmed.clear();
     this.timeline.clear();
     // A new pager, so a read still in flight cannot write into the next join's.
     this.pager = this.createPager();
   }
 
   private createPager(): HistoryPager<ChatMessage | ChatError> {
-    return new HistoryPager((start, end) => this.readHistory(start, end), this.options.pageSize);
+    return new HistoryPager((start, end) => this.readHistory(this.clients, start, end), this.options.pageSize);
   }
 
-  private async readHistory(start: number, end: number | undefined): Promise<Entry[] | undefined> {
-    const { cacheClient, cacheName, roomId } = this.options;
-    const fetched = await callMomento('read the history', () => cacheClient.listFetch(cacheName, roomId, { startIndex: start, endIndex: end }));
-    if (fetched.type === 'Error') throw fromMomentoError(`read the history of room ${this.options.roomId}`, fetched);
+  private async provideClients(): Promise<RoomClients> {
+    const provider = this.options.clients;
+    if (!provider) return this.clients!;
+    let clients: RoomClients;
+    try {
+      clients = await provider();
+    } catch (error) {
+      throw isChatError(error) ? error : new ChatError('MOMENTO_ERROR', `unable to get clients; the clients function threw: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+    if (!clients || !clients.cacheClient || !clients.topicClient) throw new ChatError('INVALID_ARGUMENT', 'unable to get clients; the clients function gave no cacheClient and topicClient');
+    return clients;
+  }
+
+  /** Subscribes a new link, which holds what it receives until the room has merged history. */
+  private async openLink(clients: RoomClients, session: number): Promise<LiveLink> {
+    const { cacheName, roomId } = this.options;
+    const link = new LiveLink(this.sink, roomId, this.moderated);
+    try {
+      const subscribed = await callMomento('join', () => clients.topicClient.subscribe(cacheName, roomId, link.callbacks()));
+      if (subscribed.type === 'Error') throw fromMomentoError(`subscribe to room ${roomId}`, subscribed);
+      link.attach(subscribed);
+    } catch (error) {
+      link.close();
+      throw error;
+    }
+    if (this.session !== session) {
+      link.close();
+      throw new ChatError('NOT_JOINED', 'unable to subscribe; the room was left meanwhile');
+    }
+    return link;
+  }
+
+  private async readHistory(clients: RoomClients | undefined, start: number, end: number | undefined): Promise<Entry[] | undefined> {
+    if (!clients) throw new ChatError('NOT_JOINED', 'unable to read the history; the room was left');
+    const { cacheName, roomId } = this.options;
+    const fetched = await callMomento('read the history', () => clients.cacheClient.listFetch(cacheName, roomId, { startIndex: start, endIndex: end }));
+    if (fetched.type === 'Error') throw fromMomentoError(`read the history of room ${roomId}`, fetched);
     if (fetched.type === 'Miss') return undefined;
     return fetched.valueListString().map((raw) => {
-      const value = decodeMessage(raw, undefined, this.moderated);
+      const value = decodeMessage(raw, { roomId, stamped: this.moderated });
       return { key: isChatError(value) ? `raw:${raw}` : value.id, value };
     });
   }
 
+  /** The live subscription ended for good: subscribe again, or fail when Momento refuses the room for good. */
+  private recover(error: ChatError): void {
+    if (this.currentStatus !== 'joined' && this.currentStatus !== 'reconnecting') return;
+    if (this.isFinal(error)) {
+      this.fail(error);
+      return;
+    }
+    this.link?.close();
+    this.link = undefined;
+    this.wantReconnect = error;
+    if (error.code === 'AUTHENTICATION_FAILED') this.wantRenew = true;
+    if (this.currentStatus === 'joined') this.setStatus('reconnecting', error);
+    this.upkeep();
+  }
+
+  /** A refusal no retry can fix: permission, a missing cache, a bad request, or a token that cannot be renewed. */
+  private isFinal(error: ChatError): boolean {
+    if (error.code === 'AUTHENTICATION_FAILED') return !this.options.renewable;
+    return error.code === 'PERMISSION_DENIED' || error.code === 'CACHE_NOT_FOUND' || error.code === 'INVALID_ARGUMENT' || error.momentoErrorCode === 'INVALID_ARGUMENT_ERROR' || error.momentoErrorCode === 'BAD_REQUEST_ERROR';
+  }
+
+  /** A call was refused for its token: get new clients (once a `clients` function can give them). */
+  private renewIfRefused(error: unknown): void {
+    if (!isChatError(error) || error.code !== 'AUTHENTICATION_FAILED' || !this.options.renewable) return;
+    if (this.currentStatus !== 'joined' && this.currentStatus !== 'reconnecting') return;
+    this.wantRenew = true;
+    this.upkeep();
+  }
+
+  private scheduleRenewal(): void {
+    clearTimeout(this.renewalTimer);
+    this.renewalTimer = undefined;
+    const expiresAt = this.clients?.expiresAt;
+    if (!this.options.renewable || expiresAt === undefined) return;
+    const delay = Math.max(0, expiresAt * 1000 - Date.now() - this.options.renewBeforeSeconds * 1000);
+    // A timer holds at most about 24.8 days.
+    this.renewalTimer = setTimeout(() => {
+      this.wantRenew = true;
+      this.upkeep();
+    }, Math.min(delay, 2 ** 31 - 1));
+  }
+
+  /** Starts the upkeep loop unless it runs: one at a time, so reconnects, renewals and catch-ups never cross. */
+  private upkeep(): void {
+    if (this.upkeepRunning || (this.currentStatus !== 'joined' && this.currentStatus !== 'reconnecting')) return;
+    this.upkeepRunning = true;
+    void this.upkeepLoop(this.session);
+  }
+
+  private async upkeepLoop(session: number): Promise<void> {
+    let failures = 0;
+    try {
+      while (this.session === session) {
+        if (this.wantReconnect || this.wantRenew) {
+          if (failures > 0) await new Promise((resolve) => setTimeout(resolve, backoffDelay(failures, this.options.reconnect)));
+          if (this.session !== session) return;
+          try {
+            await this.connect(session);
+            failures = 0;
+          } catch (error) {
+            const chatError = asChatError(error, 'reconnect');
+            if (this.session !== session) return;
+            if (this.isFinal(chatError)) return this.fail(chatError);
+            if (chatError.code === 'AUTHENTICATION_FAILED') this.wantRenew = true;
+            // A renewal that failed while the old link still works is retried, and reported.
+            if (!this.wantReconnect) this.emitError(chatError);
+            failures++;
+          }
+          continue;
+        }
+        const link = this.link;
+        // A stream the SDK is restoring is read for once it speaks again.
+        if (!this.wantCatchUp || !link || link.awaitingStream) return;
+        this.wantCatchUp = false;
+        try {
+          await this.catchUp(session);
+        } catch (error) {
+          if (this.session !== session) return;
+          this.recover(asChatError(error, 'catch up'));
+          failures++;
+          continue;
+        }
+        if (this.session !== session || this.wantCatchUp || link !== this.link || link.awaitingStream) continue;
+        for (const item of link.release()) this.deliver(item);
+        this.retire();
+        if (this.currentStatus === 'reconnecting') this.setStatus('joined');
+      }
+    } finally {
+      if (this.session === session) this.upkeepRunning = false;
+    }
+  }
+
+  /** Subscribes again (with new clients when wanted); the old link keeps delivering until the new one caught up. */
+  private async connect(session: number): Promise<void> {
+    const fresh = this.wantRenew ? await this.provideClients() : undefined;
+    if (this.session !== session) {
+      fresh?.close?.();
+      return;
+    }
+    let link: LiveLink;
+    try {
+      link = await this.openLink(fresh ?? this.clients!, session);
+    } catch (error) {
+      fresh?.close?.();
+      throw error;
+    }
+    this.retiring.push({ link: this.link, clients: fresh && this.clients });
+    this.link = link;
+    this.wantReconnect = undefined;
+    this.wantCatchUp = true;
+    if (fresh) {
+      this.clients = fresh;
+      this.wantRenew = false;
+      this.scheduleRenewal();
+    }
+  }
+
+  /** Closes the links and clients a renewal or reconnect replaced. */
+  private retire(): void {
+    for (const { link, clients } of this.retiring.splice(0)) {
+      link?.close();
+      clients?.close?.();
+    }
+  }
+
+  /**
+   * Reads history back until it overlaps what the room has, and adds what the room missed, in order.
+   * When the history no longer reaches back that far, says so with a `discontinuity` event.
+   */
+  private async catchUp(session: number): Promise<void> {
+    const { pageSize, historyLength } = this.options;
+    const clients = this.clients;
+    const hadMessages = this.timeline.messages.length > 0;
+    // Held items may have been written well before they were published: read back far enough to place them.
+    const held = new Set<string>();
+    for (const item of this.link?.heldItems ?? []) if (!isChatError(item) && !isRejection(item) && !this.timeline.has(item.id)) held.add(item.id);
+    const known = (key: string): boolean => this.timeline.has(key) && !this.unconfirmed.has(key);
+    const read = (start: number, end: number | undefined) => this.readHistory(clients, start, end);
+    const { run, bridged } = await readBackToKnown(read, pageSize, known, hadMessages, held, Math.ceil(historyLength / pageSize) + 1);
+    if (this.session !== session) return;
+    for (const entry of run) this.unconfirmed.delete(entry.key);
+    // Entries before the oldest loaded message are older history, for loadOlder, not missed messages.
+    const oldest = this.timeline.messages[0]?.id;
+    const from = oldest === undefined ? 0 : Math.max(0, run.findIndex((entry) => entry.key === oldest));
+    let lastKnown = -1;
+    run.forEach((entry, at) => {
+      if (this.timeline.has(entry.key)) lastKnown = at;
+    });
+    const malformed: ChatError[] = [];
+    const messages: ChatMessage[] = [];
+    for (let at = from; at < run.length; at++) {
+      const { value } = run[at]!;
+      // Unreadable entries before the last known one were reported when they were first read.
+      if (!isChatError(value)) messages.push(value);
+      else if (at > lastKnown) malformed.push(value);
+    }
+    const added = this.timeline.mergeHistory(messages, 'back');
+    if (!bridged) {
+      const reason = run.length === 0 ? 'the history is empty or expired' : `the history no longer reaches back to the last message this room had (it keeps ${historyLength})`;
+      this.events.emit('discontinuity', { type: 'discontinuity', reason: `live delivery broke and messages may be missing; ${reason}` });
+    }
+    for (const message of added) {
+      this.pager.see(message.id);
+      this.pending.accept(message);
+      this.events.emit('message', { type: 'message', message });
+    }
+    for (const error of malformed) this.emitError(error);
+  }
+
   private deliver(item: LiveItem): void {
+    if (this.currentStatus !== 'joined' && this.currentStatus !== 'reconnecting') return;
     if (isChatError(item)) this.emitError(item);
     else if (isRejection(item)) this.pending.refuse(item);
-    else this.accept(item, true);
+    else {
+      this.unconfirmed.delete(item.id);
+      this.accept(item, true);
+    }
   }
 
   private accept(message: ChatMessage, announce: boolean): void {
@@ -264,7 +562,7 @@ export class ChatRoom {
     if (added && announce) this.events.emit('message', { type: 'message', message });
   }
 
-  private failLive(error: ChatError): void {
+  private fail(error: ChatError): void {
     this.teardown();
     // Status first: an `error` listener already sees `failed`, and may join again.
     this.setStatus('failed', error);
@@ -272,7 +570,9 @@ export class ChatRoom {
   }
 
   private requireJoined(operation: string): void {
-    if (this.currentStatus !== 'joined') throw new ChatError('NOT_JOINED', `unable to ${operation}; the room is ${this.currentStatus}, join it first`);
+    if (this.currentStatus !== 'joined' && this.currentStatus !== 'reconnecting') {
+      throw new ChatError('NOT_JOINED', `unable to ${operation}; the room is ${this.currentStatus}, join it first`);
+    }
   }
 
   private emitError(error: ChatError): void {
@@ -284,6 +584,10 @@ export class ChatRoom {
     this.currentStatus = status;
     this.events.emit('status', error ? { type: 'status', status, previous, error } : { type: 'status', status, previous });
   }
+}
+
+function asChatError(error: unknown, operation: string): ChatError {
+  return isChatError(error) ? error : new ChatError('MOMENTO_ERROR', `unable to ${operation}; the client threw`, { cause: error });
 }
 
 /** The messages of history entries; the errors of unreadable ones go to `malformed`. */

@@ -17,7 +17,7 @@ import type { MomentoErrorResponse } from './momento-ports.js';
  * | `MESSAGE_REJECTED` | moderated mode: the moderator rejected the message; `reason` says why |
  * | `MODERATION_TIMEOUT` | moderated mode: the moderator did not answer in time; the message may still appear |
  * | `LISTENER_FAILED` | (an `error` event) a listener of yours threw; `cause` is what it threw, and the other listeners still ran |
- * | `MALFORMED_MESSAGE` | an entry of the history or an item on the topic is not a momento-chat message |
+ * | `MALFORMED_MESSAGE` | (an `error` event) an entry of the history or an item on the topic is not a momento-chat message (not JSON, binary, over 4 KB, of another version or room, missing or invalid fields, hostile keys); it is skipped, and `raw` holds it as received |
  */
 export type ChatErrorCode =
   | 'INVALID_ARGUMENT'
@@ -51,19 +51,29 @@ export class ChatError extends Error {
   readonly reason?: string;
   /** DELIVERY_FAILED, MESSAGE_REJECTED, MODERATION_TIMEOUT: the id of the message, to match a late copy to its send. */
   readonly messageId?: string;
+  /**
+   * MALFORMED_MESSAGE: the history entry (a string) or topic item (a string, or the bytes of a binary
+   * item) as received, to log or inspect. Anyone who can write the room may have written it: never trust it.
+   */
+  readonly raw?: string | Uint8Array;
 
   /**
    * Creates an error; the library throws these, apps rarely need to.
    * @param code what went wrong.
    * @param message lowercase, "unable to <operation>; <reason>".
-   * @param options `cause` (the underlying error), `momentoErrorCode`, a moderator's `reason`, and the `messageId` concerned.
+   * @param options `cause` (the underlying error), `momentoErrorCode`, a moderator's `reason`, the `messageId` concerned, and the `raw` entry of a malformed message.
    */
-  constructor(code: ChatErrorCode, message: string, options: { cause?: unknown; momentoErrorCode?: string; reason?: string; messageId?: string } = {}) {
+  constructor(
+    code: ChatErrorCode,
+    message: string,
+    options: { cause?: unknown; momentoErrorCode?: string; reason?: string; messageId?: string; raw?: string | Uint8Array } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     if (options.momentoErrorCode !== undefined) this.momentoErrorCode = options.momentoErrorCode;
     if (options.reason !== undefined) this.reason = options.reason;
     if (options.messageId !== undefined) this.messageId = options.messageId;
+    if (options.raw !== undefined) this.raw = options.raw;
     Object.defineProperty(this, BRAND, { value: true });
   }
 }
@@ -94,11 +104,12 @@ const CODE_OF_MOMENTO: Record<string, ChatErrorCode> = {
 };
 
 /** Turns a Momento error response into a ChatError, so no raw response escapes. */
-export function fromMomentoError(operation: string, response: MomentoErrorResponse): ChatError {
+export function fromMomentoError(operation: string, response: MomentoErrorResponse, messageId?: string): ChatError {
   const momentoErrorCode = response.errorCode();
   return new ChatError(CODE_OF_MOMENTO[momentoErrorCode] ?? 'MOMENTO_ERROR', `unable to ${operation}; ${response.message()}`, {
     cause: response.innerException(),
     momentoErrorCode,
+    messageId,
   });
 }
 

@@ -1,7 +1,9 @@
 export { ChatRoom } from './chat-room.js';
 export type { SendOptions, HistoryPage } from './chat-room.js';
-export type { ChatRoomEvents, MessageEvent, StatusEvent, ErrorEvent } from './room-events.js';
+export type { ChatRoomEvents, MessageEvent, StatusEvent, ErrorEvent, DiscontinuityEvent } from './room-events.js';
 export type { ChatRoomOptions } from './chat-room-options.js';
+export type { RoomClients, RoomClientsProvider } from './room-clients.js';
+export type { ReconnectOptions } from './backoff.js';
 export type { ChatMessage, MessageSender, SenderClaims, JsonValue } from './message.js';
 export type { RoomStatus } from './room-status.js';
 export type { Subscription } from './typed-events.js';

@@ -105,6 +105,8 @@ export interface TopicSubscribeCallbacks {
   onError: (error: MomentoErrorResponse) => void;
   /** Called when the SDK learns that items were missed. */
   onDiscontinuity?: () => void;
+  /** Called for each heartbeat Momento sends on the stream. */
+  onHeartbeat?: () => void;
   /** Called when the stream dropped and the SDK reconnects (Node SDK only). */
   onConnectionLost?: () => void;
   /** Called when the subscription ends. */

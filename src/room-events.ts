@@ -18,7 +18,7 @@ export interface StatusEvent {
   status: RoomStatus;
   /** The status before. */
   previous: RoomStatus;
-  /** Why, when the new status is `failed`. */
+  /** Why, when the new status is `failed` or `reconnecting`. */
   error?: ChatError;
 }
 
@@ -30,6 +30,18 @@ export interface ErrorEvent {
   error: ChatError;
 }
 
+/**
+ * Messages may be missing: live delivery broke, and the history no longer reaches back to the last
+ * message the room had (trimmed to `historyLength`, or expired). The messages after the gap still come,
+ * each once and in order; reload from `messages` if the app keeps its own copy.
+ */
+export interface DiscontinuityEvent {
+  /** The discriminant. */
+  type: 'discontinuity';
+  /** What happened. */
+  reason: string;
+}
+
 /** The events of a room, by name. */
 export interface ChatRoomEvents {
   /** A message arrived live, or this client sent one. Not fired for history. */
@@ -38,4 +50,6 @@ export interface ChatRoomEvents {
   status: StatusEvent;
   /** Something went wrong outside any call. */
   error: ErrorEvent;
+  /** Messages may be missing: a gap in live delivery that the history could not fill. */
+  discontinuity: DiscontinuityEvent;
 }

@@ -4,7 +4,9 @@ import type { ChatMessage } from './message.js';
 import type { CollectionTtlLike } from './momento-ports.js';
 import type { PendingModeration } from './pending-moderation.js';
 import { publishWithRetry } from './publish-with-retry.js';
+import type { RoomClients } from './room-clients.js';
 import { inputTopicOf } from './room-names.js';
+import { retryTransient } from './transient-retry.js';
 
 /** A CollectionTtl by its shape, so the library needs no runtime import of sdk-core. */
 export const collectionTtl = (seconds: number): CollectionTtlLike => ({
@@ -18,12 +20,17 @@ export const collectionTtl = (seconds: number): CollectionTtlLike => ({
  * message is never live but missing from the history a joiner reads.
  * @param onStored runs once the message is stored, before it is published.
  */
-export async function storeAndPublish(options: ResolvedRoomOptions, id: string, encoded: string, onStored: () => void): Promise<void> {
-  const { cacheClient, topicClient, cacheName, roomId } = options;
-  const stored = await callMomento('send', () =>
-    cacheClient.listPushBack(cacheName, roomId, encoded, { truncateFrontToSize: options.historyLength, ttl: collectionTtl(options.historyTtlSeconds) }),
-  );
-  if (stored.type === 'Error') throw fromMomentoError('send', stored);
+export async function storeAndPublish(options: ResolvedRoomOptions, clients: RoomClients, id: string, encoded: string, onStored: () => void): Promise<void> {
+  const { cacheName, roomId } = options;
+  const { cacheClient, topicClient } = clients;
+  // A write that timed out may have landed: written again, the list holds two copies of one id, and
+  // readers keep one. Nothing is published until a write is known to have landed.
+  await retryTransient(async () => {
+    const stored = await callMomento('send', () =>
+      cacheClient.listPushBack(cacheName, roomId, encoded, { truncateFrontToSize: options.historyLength, ttl: collectionTtl(options.historyTtlSeconds) }),
+    );
+    if (stored.type === 'Error') throw fromMomentoError('send', stored, id);
+  });
   onStored();
   await publishWithRetry(topicClient, cacheName, roomId, id, encoded);
 }
@@ -34,15 +41,14 @@ export async function storeAndPublish(options: ResolvedRoomOptions, id: string, 
  * before the publish call returns, and a publish that hangs must not hold `send` past the timeout.
  * @returns the message as the moderator stored it.
  */
-export function submitForModeration(options: ResolvedRoomOptions, pending: PendingModeration, id: string, encoded: string): Promise<ChatMessage> {
-  const { topicClient, cacheName, roomId } = options;
+export function submitForModeration(options: ResolvedRoomOptions, clients: RoomClients, pending: PendingModeration, id: string, encoded: string): Promise<ChatMessage> {
+  const { cacheName, roomId } = options;
   // Waiting starts before the publish: a fast moderator may answer before the publish call returns.
   const answer = pending.expect(id);
-  void callMomento('send', () => topicClient.publish(cacheName, inputTopicOf(roomId), encoded)).then(
-    (published) => {
-      if (published.type === 'Error') pending.fail(id, fromMomentoError('send', published));
-    },
-    (error: ChatError) => pending.fail(id, error),
-  );
+  // The moderator handles an id once, so publishing the input again after a transient failure is safe.
+  retryTransient(async () => {
+    const published = await callMomento('send', () => clients.topicClient.publish(cacheName, inputTopicOf(roomId), encoded));
+    if (published.type === 'Error') throw fromMomentoError('send', published, id);
+  }).catch((error: ChatError) => pending.fail(id, error));
   return answer;
 }

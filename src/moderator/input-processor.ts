@@ -1,4 +1,4 @@
-import { decodeMessage, encodeStamped, isMetadata, MOMENTO_TOPIC_MESSAGE_BYTES } from '../envelope.js';
+import { decodeMessage, encodeStamped, isMetadata, malformedMessage, MOMENTO_TOPIC_MESSAGE_BYTES } from '../envelope.js';
 import { callMomento, fromMomentoError, isChatError, type ChatError } from '../errors.js';
 import { isMessageId, timeOfMessageId } from '../message-id.js';
 import type { ChatMessage } from '../message.js';
@@ -24,7 +24,8 @@ export interface ProcessorSettings {
 }
 
 /** The id of an input that is not a valid message, when one can be read, so its sender can still be told. */
-function idOf(raw: string): string | undefined {
+function idOf(raw: string | Uint8Array): string | undefined {
+  if (typeof raw !== 'string') return undefined;
   try {
     const id = (JSON.parse(raw) as { id?: unknown } | null)?.id;
     return isMessageId(id) ? id : undefined;
@@ -55,15 +56,15 @@ async function decide(settings: ProcessorSettings, input: ModerationInput, conte
  * Handles one input of one room: read it, claim its id (once across every moderator), ask the hook,
  * then either tell the sender why not, or stamp, number, store and publish it — in that order, so a
  * message is never live before it is in the history.
- * @param raw the input topic item's text.
+ * @param raw the input topic item's value; a binary one is malformed, as is an envelope of another room.
  * @param tokenId the tokenId Momento stamped on the input: the verified sender.
  * @throws ChatError when Momento fails. The id is then released, so that the same input can be handled
  * if it comes again, unless the message is or may be in the history: stored and only its publish failed
  * (DELIVERY_FAILED), or a write whose outcome is unknown (a timeout). Handling it again would store it twice.
  */
-export async function processInput(settings: ProcessorSettings, roomId: string, raw: string, tokenId: string): Promise<ModerationOutcome> {
+export async function processInput(settings: ProcessorSettings, roomId: string, raw: string | Uint8Array, tokenId: string): Promise<ModerationOutcome> {
   const { cacheClient, cacheName } = settings;
-  const decoded = decodeMessage(raw);
+  const decoded = typeof raw === 'string' ? decodeMessage(raw, { roomId }) : malformedMessage('it is binary; messages are text', raw);
   if (isChatError(decoded)) {
     const id = idOf(raw);
     if (!id) return { status: 'malformed', reason: decoded.message };
@@ -147,7 +148,7 @@ async function stamp(settings: ProcessorSettings, roomId: string, accepted: Chat
   if (counted.type === 'Error') throw fromMomentoError('number the message', counted);
   const serverTimestamp = settings.now();
   const sequence = counted.value();
-  const encoded = encodeStamped(accepted, { by: accepted.sender.tokenId ?? '', sts: serverTimestamp, n: sequence }, MOMENTO_TOPIC_MESSAGE_BYTES);
+  const encoded = encodeStamped(roomId, accepted, { by: accepted.sender.tokenId ?? '', sts: serverTimestamp, n: sequence }, MOMENTO_TOPIC_MESSAGE_BYTES);
   return { encoded, message: { ...accepted, serverTimestamp, sequence } };
 }
 
@@ -187,7 +188,7 @@ function contextFor(settings: ProcessorSettings, roomId: string, tokenId: string
         if (fetched.type === 'Error') throw fromMomentoError('read the history', fetched);
         if (fetched.type === 'Miss') return [];
         return fetched.valueListString().flatMap((raw) => {
-          const message = decodeMessage(raw, undefined, true);
+          const message = decodeMessage(raw, { roomId, stamped: true });
           return isChatError(message) ? [] : [message];
         });
       })()),

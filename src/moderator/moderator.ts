@@ -1,5 +1,4 @@
 import { ChatError, callMomento, fromMomentoError, isChatError } from '../errors.js';
-import { textOf } from '../live-feed.js';
 import type { ChatTopicClient, TopicSubscribeResponse, TopicSubscriptionLike } from '../momento-ports.js';
 import { checkRoomId, inputTopicOf } from '../room-names.js';
 import { TypedEvents, type Subscription } from '../typed-events.js';
@@ -159,11 +158,12 @@ export class Moderator {
    * Handles one input. Inputs of one room are handled one at a time, in arrival order, so within one
    * moderator the room's order is the order of its inputs. Never throws: failures are `error` events.
    * @param roomId the room.
-   * @param raw the text published to the room's input topic.
+   * @param raw the value published to the room's input topic: the text of an envelope of this room. A binary
+   * value, or an envelope of another room, is malformed (`outcome` says why; a sender whose id can be read is told).
    * @param tokenId the tokenId Momento stamped on it.
    * @returns what was done, or undefined when Momento failed (see the `error` event).
    */
-  process(roomId: string, raw: string, tokenId: string): Promise<ModerationOutcome | undefined> {
+  process(roomId: string, raw: string | Uint8Array, tokenId: string): Promise<ModerationOutcome | undefined> {
     const run = async (): Promise<ModerationOutcome | undefined> => {
       try {
         checkRoomId(roomId, 'moderate a message');
@@ -232,7 +232,7 @@ export class Moderator {
     try {
       subscribed = await callMomento('watch the room', () =>
         topicClient.subscribe(cacheName, inputTopicOf(roomId), {
-          onItem: (item) => void this.process(roomId, textOf(item), item.tokenId() ?? ''),
+          onItem: (item) => void this.process(roomId, item.value(), item.tokenId() ?? ''),
           onError: (error) => {
             if (wanted()) this.lost(roomId, state, fromMomentoError('stay subscribed to the input topic', error));
           },

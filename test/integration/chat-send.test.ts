@@ -7,11 +7,11 @@ import { ChatUsers, ids, listEntries, listIds, receivedId } from './support/chat
 const CACHE = 'chat';
 
 /** What a call threw, as a ChatError's `code` and message, or what happened instead. */
-async function failureOf(promise: Promise<unknown>): Promise<{ code: string; message: string; momentoErrorCode?: string }> {
+async function failureOf(promise: Promise<unknown>): Promise<{ code: string; message: string; momentoErrorCode?: string; messageId?: string }> {
   return promise.then(
     () => ({ code: 'resolved', message: '' }),
     (error: unknown) =>
-      isChatError(error) ? { code: error.code, message: error.message, momentoErrorCode: error.momentoErrorCode } : { code: 'not a ChatError', message: String(error) },
+      isChatError(error) ? { code: error.code, message: error.message, momentoErrorCode: error.momentoErrorCode, messageId: error.messageId } : { code: 'not a ChatError', message: String(error) },
   );
 }
 
@@ -79,8 +79,9 @@ describe('sending', () => {
   });
 
   it('applies a room’s own smaller maxMessageBytes', async () => {
-    const { ann } = await pair('small-limit', { maxMessageBytes: 128 });
-    expect((await failureOf(ann.room.send('x'.repeat(100)))).code).toBe('MESSAGE_TOO_LARGE');
+    // 'x' × 10 is 135 bytes encoded (room, id, timestamp and claims included), 'x' × 200 is 325.
+    const { ann } = await pair('small-limit', { maxMessageBytes: 256 });
+    expect((await failureOf(ann.room.send('x'.repeat(200)))).code).toBe('MESSAGE_TOO_LARGE');
     expect((await ann.room.send('x'.repeat(10))).text).toBe('x'.repeat(10));
   });
 
@@ -104,18 +105,42 @@ describe('sending', () => {
     expect(await listIds(env.clients.cache, CACHE, roomId)).toEqual([first.id, last.id]);
   });
 
-  it('publishes nothing when the write to the history fails', async () => {
+  it('publishes nothing when every write to the history fails, and says which message failed', async () => {
     const roomId = 'push-fails';
     const { ann, bob } = await pair(roomId);
-    env.momento.faults.failNext('list-push-back', { status: 'unavailable' });
+    env.momento.faults.failNext('list-push-back', { status: 'unavailable', count: 3 });
     const failure = await failureOf(ann.room.send('lost'));
     expect(failure).toMatchObject({ code: 'MOMENTO_ERROR', momentoErrorCode: MomentoErrorCode.SERVER_UNAVAILABLE });
+    expect(failure.messageId).toMatch(/^[0-9A-Z]{26}$/);
     expect(ann.room.messages).toEqual([]);
 
     const ok = await ann.room.send('ok');
     await receivedId(bob.events, ok.id);
     expect(ids(bob.events.messages)).toEqual([ok.id]);
     expect(await listIds(env.clients.cache, CACHE, roomId)).toEqual([ok.id]);
+  });
+
+  it('writes again after a transient failure, and the message is stored and delivered once', async () => {
+    const roomId = 'push-retried';
+    const { ann, bob } = await pair(roomId);
+    env.momento.faults.failNext('list-push-back', { status: 'unavailable' });
+    const sent = await ann.room.send('second time lucky');
+    await receivedId(bob.events, sent.id);
+    expect(await listIds(env.clients.cache, CACHE, roomId)).toEqual([sent.id]);
+    expect(ids(bob.room.messages)).toEqual([sent.id]);
+  });
+
+  it('reports a rate limit on the write as LIMIT_EXCEEDED, tried once, and publishes nothing', async () => {
+    const roomId = 'push-limited';
+    const { ann, bob } = await pair(roomId);
+    env.momento.faults.failNext('list-push-back', { status: 'resource-exhausted', message: 'Request rate limit exceeded for this account', count: 2 });
+    const failure = await failureOf(ann.room.send('too fast'));
+    env.momento.faults.clear();
+    expect(failure).toMatchObject({ code: 'LIMIT_EXCEEDED', momentoErrorCode: MomentoErrorCode.LIMIT_EXCEEDED_ERROR });
+    expect(await listIds(env.clients.cache, CACHE, roomId)).toEqual([]);
+    const ok = await ann.room.send('ok');
+    await receivedId(bob.events, ok.id);
+    expect(ids(bob.events.messages)).toEqual([ok.id]);
   });
 
   it('rejects with DELIVERY_FAILED when every publish fails, and the message is in the history', async () => {

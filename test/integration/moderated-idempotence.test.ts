@@ -19,7 +19,7 @@ describe('moderated mode: each input becomes at most one message', () => {
     const roomId = 'twice';
     const moderator = await chat.moderator({ cacheName: CACHE, roomIds: [roomId] });
     const [ann, bob] = await chat.joined({ cacheName: CACHE, roomId }, ['ann', 'bob']);
-    const input = rawInput({ text: 'once only', from: { name: 'ann' } });
+    const input = rawInput(roomId, { text: 'once only', from: { name: 'ann' } });
     const { id } = JSON.parse(input) as { id: string };
     for (const publisher of [ann!, ann!, bob!]) expect((await publisher.topicClient.publish(CACHE, `${roomId}-input`, input)).type).toBe('Success');
     await outcomesReached([moderator], 'duplicate', 2);
@@ -42,15 +42,15 @@ describe('moderated mode: each input becomes at most one message', () => {
     const one = await chat.moderator({ cacheName: CACHE, roomIds: [roomId], watch: false });
     const two = await chat.moderator({ cacheName: CACHE, roomIds: [roomId], watch: false });
 
-    const first = rawInput({ text: 'in turn' });
+    const first = rawInput(roomId, { text: 'in turn' });
     const inTurn = [await one.moderator.process(roomId, first, 'ann'), await one.moderator.process(roomId, first, 'ann')];
     expect(inTurn.map((o) => o?.status)).toEqual(['accepted', 'duplicate']);
 
-    const second = rawInput({ text: 'at once' });
+    const second = rawInput(roomId, { text: 'at once' });
     const atOnce = await Promise.all([one.moderator.process(roomId, second, 'ann'), one.moderator.process(roomId, second, 'ann')]);
     expect(atOnce.map((o) => o?.status)).toEqual(['accepted', 'duplicate']);
 
-    const third = rawInput({ text: 'two moderators' });
+    const third = rawInput(roomId, { text: 'two moderators' });
     const byTwo = await Promise.all([one.moderator.process(roomId, third, 'ann'), two.moderator.process(roomId, third, 'ann')]);
     expect(byTwo.map((o) => o?.status).sort()).toEqual(['accepted', 'duplicate']);
 
@@ -67,12 +67,12 @@ describe('moderated mode: each input becomes at most one message', () => {
     const running = await chat.moderator({ cacheName: CACHE, roomIds: [roomId], watch: false });
     const { moderator } = running;
     try {
-      const unwritten = rawInput({ text: 'write failed' });
+      const unwritten = rawInput(roomId, { text: 'write failed' });
       env.momento.faults.failNext('list-push-back', { status: 'unavailable' });
       expect(await moderator.process(roomId, unwritten, 'ann')).toBeUndefined();
       expect((await moderator.process(roomId, unwritten, 'ann'))?.status).toBe('accepted');
 
-      const unpublished = rawInput({ text: 'publish failed' });
+      const unpublished = rawInput(roomId, { text: 'publish failed' });
       env.momento.faults.failNext('topic-publish', { status: 'unavailable', count: 10 });
       expect(await moderator.process(roomId, unpublished, 'ann')).toBeUndefined();
       env.momento.faults.clear();

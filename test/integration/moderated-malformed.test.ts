@@ -3,18 +3,19 @@ import type { MalformedOutcome } from '../../src/moderator/index.js';
 import { ids, listEntries, listIds, receivedId } from './support/chat.js';
 import { useLocalServer } from './support/local-server.js';
 import { waitFor } from './support/time.js';
-import { ModeratedChat, failureOf, outcomesReached, rewritingPublish, statusesOf } from './support/moderated.js';
+import { ModeratedChat, failureOf, newMessageId, outcomesReached, rewritingPublish, statusesOf } from './support/moderated.js';
 
 const CACHE = 'chat';
 const bytes = (value: string): number => new TextEncoder().encode(value).length;
 
-/** Inputs from which no message id can be read: nobody can be told, so they are only reported. */
-const UNADDRESSED: Array<[string, string | Uint8Array, string]> = [
-  ['text that is not JSON', 'hello, not json', 'it is not JSON'],
-  ['bytes that are not UTF-8', new Uint8Array([0xff, 0xfe, 0x7b]), 'it is not JSON'],
-  ['a JSON array', '[1,2,3]', 'it is not a JSON object'],
-  ['JSON null', 'null', 'it is not a JSON object'],
-  ['an envelope whose id is no ULID', JSON.stringify({ v: 1, id: 'not-an-id', text: 'x', ts: 1 }), 'it has no valid id'],
+/** Inputs of a room from which no message id can be read: nobody can be told, so they are only reported. */
+const UNADDRESSED: Array<[string, (roomId: string) => string | Uint8Array, string]> = [
+  ['text that is not JSON', () => 'hello, not json', 'it is not JSON'],
+  ['bytes that are not UTF-8', () => new Uint8Array([0xff, 0xfe, 0x7b]), 'it is binary; messages are text'],
+  ['the bytes of a valid envelope', (roomId) => new TextEncoder().encode(JSON.stringify({ v: 1, room: roomId, id: newMessageId(), text: 'x', ts: Date.now() })), 'it is binary; messages are text'],
+  ['a JSON array', () => '[1,2,3]', 'it is not a JSON object'],
+  ['JSON null', () => 'null', 'it is not a JSON object'],
+  ['an envelope whose id is no ULID', (roomId) => JSON.stringify({ v: 1, room: roomId, id: 'not-an-id', text: 'x', ts: 1 }), 'it has no valid id'],
 ];
 
 /** What a client of another release (or a broken one) might publish instead of this release's envelope. */
@@ -23,6 +24,10 @@ const REWRITES: Array<[string, (raw: string) => string, string]> = [
   ['an envelope without text', (raw) => JSON.stringify({ ...JSON.parse(raw), text: undefined }), 'it has no text'],
   ['an envelope whose timestamp is a string', (raw) => JSON.stringify({ ...JSON.parse(raw), ts: 'yesterday' }), 'it has no timestamp'],
   ['an envelope whose metadata is an array', (raw) => JSON.stringify({ ...JSON.parse(raw), meta: [1] }), 'its metadata is not a JSON object'],
+  ['an envelope of another room', (raw) => JSON.stringify({ ...JSON.parse(raw), room: 'elsewhere' }), 'it belongs to room "elsewhere"'],
+  ['an envelope without a room', (raw) => JSON.stringify({ ...JSON.parse(raw), room: undefined }), 'it names no room'],
+  ['an envelope with a __proto__ key', (raw) => raw.replace('{', '{"__proto__":{"admin":true},'), 'it has a key named __proto__'],
+  ['an envelope whose metadata holds 1e999', (raw) => raw.replace('"ts":', '"meta":{"n":1e999},"ts":'), 'its metadata holds a number that is not finite'],
 ];
 
 describe('moderated mode: malformed input', () => {
@@ -47,7 +52,7 @@ describe('moderated mode: malformed input', () => {
   it('reports an input with no readable id as malformed with its reason, publishes and stores nothing, and goes on', async () => {
     const { a, b, moderator, ann, watcher, bob } = await twoRooms();
     const onRoomTopic = await chat.topicValues(watcher.topicClient, CACHE, a);
-    for (const [, value] of UNADDRESSED) expect((await ann.topicClient.publish(CACHE, `${a}-input`, value)).type).toBe('Success');
+    for (const [, value] of UNADDRESSED) expect((await ann.topicClient.publish(CACHE, `${a}-input`, value(a))).type).toBe('Success');
     await outcomesReached([moderator], 'malformed', UNADDRESSED.length);
     expect(moderator.outcomes.map((e) => [e.roomId, e.outcome])).toEqual(
       UNADDRESSED.map(([, , reason]): [string, MalformedOutcome] => [a, { status: 'malformed', reason: `unable to read a message; ${reason}` }]),

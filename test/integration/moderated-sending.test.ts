@@ -62,7 +62,7 @@ describe('moderated mode: sending', () => {
     expect(claimed.sender).toEqual({ claims: { displayName: 'Alice', userId: 'alice' }, tokenId: 'mallory' });
     // The same, published raw with the moderator's stamps written in by the sender.
     const forgedId = newMessageId();
-    const forged = rawInput({ id: forgedId, text: 'stamped by me', from: { name: 'Alice', uid: 'alice' }, by: 'alice', sts: 1, n: 999 });
+    const forged = rawInput(roomId, { id: forgedId, text: 'stamped by me', from: { name: 'Alice', uid: 'alice' }, by: 'alice', sts: 1, n: 999 });
     expect((await mallory.topicClient.publish(CACHE, `${roomId}-input`, forged)).type).toBe('Success');
     await receivedId(bob.events, forgedId);
 

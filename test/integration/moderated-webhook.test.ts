@@ -50,7 +50,7 @@ describe('moderated mode: moderation behind a Momento webhook', () => {
       publish_timestamp: now,
       topic_sequence_number: 1,
       token_id: 'ann',
-      text: rawInput({ text: 'forged', from: { name: 'ann' } }),
+      text: rawInput(roomId, { text: 'forged', from: { name: 'ann' } }),
       ...fields,
     });
   }

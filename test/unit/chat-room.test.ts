@@ -68,7 +68,7 @@ describe('ChatRoom options', () => {
     ['pageSize above historyLength', { historyLength: 10, pageSize: 11 }],
     ['pageSize above the default historyLength', { pageSize: 101 }],
     ['maxMessageBytes above 4096', { maxMessageBytes: 4097 }],
-    ['maxMessageBytes below 64', { maxMessageBytes: 63 }],
+    ['maxMessageBytes below 256', { maxMessageBytes: 255 }],
     ['historyTtlSeconds 0', { historyTtlSeconds: 0 }],
     ['historyTtlSeconds above 24 h', { historyTtlSeconds: 86_401 }],
     ['historyTtlSeconds NaN', { historyTtlSeconds: Number.NaN }],
@@ -338,13 +338,40 @@ describe('ChatRoom live messages and events', () => {
     expect(room.messages[0]!.sender.tokenId).toBe('token-other');
   });
 
-  it('reads items that arrive as bytes', async () => {
-    const { room, momento } = setup();
+  it('reports an item that arrives as bytes as MALFORMED_MESSAGE with the bytes as `raw`, never reading them as text, and stays joined', async () => {
+    const { room, momento, events } = setup();
     await room.join();
     const bytes = new TextEncoder().encode(envelope(idOf(1), 'héllo'));
-    momento.subscriptions[0]!.callbacks.onItem({ value: () => bytes, tokenId: () => undefined, sequenceNumber: () => 1 });
-    expect(texts(room)).toEqual(['héllo']);
-    expect(room.messages[0]!.sender).toEqual({ claims: {} });
+    momento.subscriptions[0]!.callbacks.onItem({ value: () => bytes, tokenId: () => 'token-eve', sequenceNumber: () => 1 });
+    expect(texts(room)).toEqual([]);
+    expect(events.errors).toHaveLength(1);
+    expect([events.errors[0]!.code, events.errors[0]!.message]).toEqual(['MALFORMED_MESSAGE', 'unable to read a message; it is binary; messages are text']);
+    expect(events.errors[0]!.raw).toBe(bytes);
+    momento.publish(ROOM, envelope(idOf(2), 'text'));
+    momento.deliverAll();
+    expect(texts(room)).toEqual(['text']);
+    expect(room.status).toBe('joined');
+  });
+
+  it('reports an envelope of another room, live or in the history, as MALFORMED_MESSAGE with `raw`, and shows the rest', async () => {
+    const momento = new FakeMomento();
+    const stray = envelope(idOf(2), 'for the help room', { room: 'help' });
+    write(momento, 1, 'm1', false);
+    momento.push(ROOM, stray);
+    write(momento, 3, 'm3', false);
+    const { room, events } = setup({}, momento);
+    await room.join();
+    expect(texts(room)).toEqual(['m1', 'm3']);
+    momento.publish(ROOM, envelope(idOf(4), 'live for help', { room: 'help' }));
+    write(momento, 5, 'm5');
+    momento.deliverAll();
+    expect(texts(room)).toEqual(['m1', 'm3', 'm5']);
+    expect(events.errors.map((e) => [e.code, e.message])).toEqual([
+      ['MALFORMED_MESSAGE', 'unable to read a message; it belongs to room "help"'],
+      ['MALFORMED_MESSAGE', 'unable to read a message; it belongs to room "help"'],
+    ]);
+    expect(events.errors.map((e) => e.raw)).toEqual([stray, envelope(idOf(4), 'live for help', { room: 'help' })]);
+    expect(room.status).toBe('joined');
   });
 
   it('places live messages whose publishes crossed in the order they were written, after the history', async () => {
@@ -365,15 +392,17 @@ describe('ChatRoom live messages and events', () => {
     const momento = new FakeMomento();
     write(momento, 1, 'm1', false);
     momento.push(ROOM, 'not json at all');
-    momento.push(ROOM, JSON.stringify({ v: 2, id: idOf(2), text: 'future', ts: 1 }));
+    momento.push(ROOM, JSON.stringify({ v: 2, room: ROOM, id: idOf(2), text: 'future', ts: 1 }));
     write(momento, 3, 'm3', false);
     const { room, events } = setup({}, momento);
     await room.join();
     expect(texts(room)).toEqual(['m1', 'm3']);
     expect(events.errors.map((e) => e.code)).toEqual(['MALFORMED_MESSAGE', 'MALFORMED_MESSAGE']);
-    momento.publish(ROOM, '{"v":1}');
+    expect(events.errors.map((e) => e.raw)).toEqual(['not json at all', JSON.stringify({ v: 2, room: ROOM, id: idOf(2), text: 'future', ts: 1 })]);
+    momento.publish(ROOM, `{"v":1,"room":"${ROOM}"}`);
     momento.deliverAll();
     expect(events.errors.map((e) => e.message).at(-1)).toBe('unable to read a message; it has no valid id');
+    expect(events.errors.at(-1)!.raw).toBe(`{"v":1,"room":"${ROOM}"}`);
     expect(room.status).toBe('joined');
   });
 
@@ -479,7 +508,7 @@ describe('ChatRoom send', () => {
 
     expect(momento.calls).toEqual([`listPushBack:${ROOM}`, `publish:${ROOM}`]);
     expect(sent).toEqual({ id: idOf(1001), text: 'hello', timestamp: NOW, sender: { claims: { displayName: 'Me' } }, metadata: { mood: 'ok' } });
-    expect(momento.list(ROOM)).toEqual([`{"v":1,"id":"${idOf(1001)}","text":"hello","ts":${NOW},"from":{"name":"Me"},"meta":{"mood":"ok"}}`]);
+    expect(momento.list(ROOM)).toEqual([`{"v":1,"room":"${ROOM}","id":"${idOf(1001)}","text":"hello","ts":${NOW},"from":{"name":"Me"},"meta":{"mood":"ok"}}`]);
     const options = pushes[0] as { truncateFrontToSize: number; ttl: { ttlSeconds(): number; ttlMilliseconds(): number; refreshTtl(): boolean } };
     expect(options.truncateFrontToSize).toBe(30);
     expect([options.ttl.ttlSeconds(), options.ttl.ttlMilliseconds(), options.ttl.refreshTtl()]).toEqual([600, 600_000, true]);
@@ -578,15 +607,15 @@ describe('ChatRoom send', () => {
   });
 
   it('checks the message before anything else: empty text, bad metadata, too large', async () => {
-    const { room, momento } = setup({ maxMessageBytes: 100 });
+    const { room, momento } = setup({ maxMessageBytes: 256 });
     expect((await rejection(room.send('   '))).code).toBe('INVALID_ARGUMENT');
     await room.join();
     momento.calls.length = 0;
     expect((await rejection(room.send(''))).code).toBe('INVALID_ARGUMENT');
     expect((await rejection(room.send('hi', { metadata: [1] as never }))).code).toBe('INVALID_ARGUMENT');
-    const error = await rejection(room.send('x'.repeat(100)));
+    const error = await rejection(room.send('x'.repeat(300)));
     expect(error.code).toBe('MESSAGE_TOO_LARGE');
-    expect(error.message).toMatch(/the limit is 100;/);
+    expect(error.message).toMatch(/the limit is 256;/);
     expect(momento.calls).toEqual([]);
   });
 });

@@ -99,7 +99,7 @@ describe('ChatRoom in moderated mode: send', () => {
     await flush();
     expect(momento.calls).toEqual([`publish:${INPUT}`]);
     expect(momento.list(ROOM)).toEqual([]);
-    expect(inputs).toEqual([`{"v":1,"id":"${idOf(1001)}","text":"hello","ts":${NOW},"from":{"name":"Me","uid":"u-me"},"meta":{"mood":"ok"}}`]);
+    expect(inputs).toEqual([`{"v":1,"room":"${ROOM}","id":"${idOf(1001)}","text":"hello","ts":${NOW},"from":{"name":"Me","uid":"u-me"},"meta":{"mood":"ok"}}`]);
     // Not shown until the moderator's copy arrives.
     expect(room.messages).toEqual([]);
     acceptInput(momento, inputs[0]!, 1);
@@ -310,7 +310,6 @@ describe('ChatRoom in moderated mode: send', () => {
     ['PERMISSION_ERROR', 'PERMISSION_DENIED'],
     ['AUTHENTICATION_ERROR', 'AUTHENTICATION_FAILED'],
     ['LIMIT_EXCEEDED_ERROR', 'LIMIT_EXCEEDED'],
-    ['SERVER_UNAVAILABLE', 'MOMENTO_ERROR'],
   ] as const)('rejects with the Momento code when the publish fails with %s, at once and without retrying', async (momentoCode, code) => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const { room, momento } = setup();
@@ -322,6 +321,18 @@ describe('ChatRoom in moderated mode: send', () => {
     expect(error.message).toBe('unable to send; refused');
     expect(momento.calls.filter((c) => c.startsWith('publish'))).toHaveLength(1);
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('publishes the input again with the same envelope after a transient failure, three times at most', async () => {
+    const { room, momento } = setup();
+    await room.join();
+    momento.fail('publish', momentoError('SERVER_UNAVAILABLE', 'down'), momentoError('TIMEOUT_ERROR', 'slow'), momentoError('SERVER_UNAVAILABLE', 'down'));
+    const error = await rejection(room.send('hi'));
+    expect(error.code).toBe('MOMENTO_ERROR');
+    expect(error.momentoErrorCode).toBe('SERVER_UNAVAILABLE');
+    const published = momento.calls.filter((c) => c.startsWith('publish'));
+    expect(published).toHaveLength(3);
+    expect(new Set(published).size).toBe(1);
   });
 
   it('rejects with MOMENTO_ERROR when the topic client throws', async () => {
@@ -433,6 +444,28 @@ describe('ChatRoom in moderated mode: the timeline', () => {
     expect(texts(room)).toEqual(['m2']);
     expect(errors.map((e) => e.message)).toEqual(Array(3).fill('unable to read a message; it carries no moderator stamp'));
     expect(errors.map((e) => e.code)).toEqual(['MALFORMED_MESSAGE', 'MALFORMED_MESSAGE', 'MALFORMED_MESSAGE']);
+  });
+
+  it('reports a stamped copy of another room and a binary item as MALFORMED_MESSAGE with `raw`, and shows the rest', async () => {
+    const momento = new FakeMomento();
+    const strayHistory = envelope(idOf(1), 'help, stored', { room: 'help', by: 'token-ann', sts: STS, n: 1 });
+    momento.push(ROOM, strayHistory);
+    momento.push(ROOM, stamped(2, 2));
+    const { room, errors } = setup({}, momento);
+    await room.join();
+    const strayLive = envelope(idOf(3), 'help, live', { room: 'help', by: 'token-ann', sts: STS, n: 3 });
+    momento.publish(ROOM, strayLive, 'moderator');
+    const bytes = new TextEncoder().encode(stamped(4, 4));
+    momento.subscriptions[0]!.callbacks.onItem({ value: () => bytes, tokenId: () => 'moderator', sequenceNumber: () => 99 });
+    momento.publish(ROOM, stamped(5, 5), 'moderator');
+    momento.deliverAll();
+    expect(texts(room)).toEqual(['m2', 'm5']);
+    expect(errors.map((e) => [e.code, e.message, e.raw])).toEqual([
+      ['MALFORMED_MESSAGE', 'unable to read a message; it belongs to room "help"', strayHistory],
+      ['MALFORMED_MESSAGE', 'unable to read a message; it is binary; messages are text', bytes],
+      ['MALFORMED_MESSAGE', 'unable to read a message; it belongs to room "help"', strayLive],
+    ]);
+    expect(room.status).toBe('joined');
   });
 
   it("shows another member's message once, with the sender the moderator verified", async () => {

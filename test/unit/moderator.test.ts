@@ -89,7 +89,7 @@ describe('Moderator.process: an accepted message', () => {
     const { moderator, momento, published } = setup();
     const outcome = await moderator.process(ROOM, input(1, 'hello'), 'token-ann');
     expect(momento.calls).toEqual([`setIfAbsent:${ROOM}#seen#${idOf(1)}`, `increment:${ROOM}#seq`, `listPushBack:${ROOM}`, `publish:${ROOM}`]);
-    const expected = { v: 1, id: idOf(1), text: 'hello', ts: TS, from: { name: 'Ann', uid: 'u-ann' }, by: 'token-ann', sts: NOW, n: 1 };
+    const expected = { v: 1, room: ROOM, id: idOf(1), text: 'hello', ts: TS, from: { name: 'Ann', uid: 'u-ann' }, by: 'token-ann', sts: NOW, n: 1 };
     expect(stored(momento)).toEqual([expected]);
     expect(published).toEqual([{ topic: ROOM, value: expected }]);
     expect(outcome).toEqual({
@@ -120,7 +120,7 @@ describe('Moderator.process: an accepted message', () => {
       [43, 5_001],
     ]);
     // Each room counts on its own.
-    await moderator.process('help', input(3), 'token-ann');
+    await moderator.process('help', input(3, 'm3', { room: 'help' }), 'token-ann');
     expect(stored(momento, 'help')[0]).toMatchObject({ n: 1 });
   });
 
@@ -200,7 +200,7 @@ describe('Moderator.process: transforms', () => {
   });
 
   it('accepts a stamped message of exactly 4096 bytes, and rejects one byte more', async () => {
-    const size = (text: string) => new TextEncoder().encode(JSON.stringify({ v: 1, id: idOf(1), text, ts: TS, from: { name: 'Ann', uid: 'u-ann' }, by: 'token-ann', sts: NOW, n: 1 })).length;
+    const size = (text: string) => new TextEncoder().encode(JSON.stringify({ v: 1, room: ROOM, id: idOf(1), text, ts: TS, from: { name: 'Ann', uid: 'u-ann' }, by: 'token-ann', sts: NOW, n: 1 })).length;
     const text = 'x'.repeat(4096 - size(''));
     expect(size(text)).toBe(4096);
     const exact = setup(() => ({ action: 'accept', text }));
@@ -318,7 +318,7 @@ describe('Moderator.process: duplicates and malformed inputs', () => {
   it('tells the sender of a malformed input with a readable id why, without claiming or storing anything', async () => {
     const hook = vi.fn(accept);
     const { moderator, momento, published } = setup(hook);
-    const outcome = await moderator.process(ROOM, JSON.stringify({ v: 1, id: idOf(1), ts: TS }), 'token-ann');
+    const outcome = await moderator.process(ROOM, JSON.stringify({ v: 1, room: ROOM, id: idOf(1), ts: TS }), 'token-ann');
     const reason = 'unable to read a message; it has no text';
     expect(outcome).toEqual({ status: 'malformed', reason, id: idOf(1) });
     expect(published).toEqual([{ topic: ROOM, value: { v: 1, kind: 'rejection', id: idOf(1), reason } }]);
@@ -326,11 +326,32 @@ describe('Moderator.process: duplicates and malformed inputs', () => {
     expect(hook).not.toHaveBeenCalled();
   });
 
+  it('rejects an input envelope of another room as malformed, telling its sender why, without claiming or storing anything', async () => {
+    const hook = vi.fn(accept);
+    const { moderator, momento, published, outcomes } = setup(hook);
+    // A valid input of room `help`, replayed on the lobby's input topic.
+    const outcome = await moderator.process(ROOM, input(1, 'hi', { room: 'help' }), 'token-ann');
+    const reason = 'unable to read a message; it belongs to room "help"';
+    expect(outcome).toEqual({ status: 'malformed', reason, id: idOf(1) });
+    expect(outcomes).toEqual([{ type: 'outcome', roomId: ROOM, outcome }]);
+    expect(published).toEqual([{ topic: ROOM, value: { v: 1, kind: 'rejection', id: idOf(1), reason } }]);
+    expect(momento.calls).toEqual([`publish:${ROOM}`]);
+    expect(momento.list(ROOM)).toEqual([]);
+    expect(hook).not.toHaveBeenCalled();
+    // Without a room at all, likewise.
+    expect(await moderator.process(ROOM, JSON.stringify({ v: 1, id: idOf(2), text: 'hi', ts: TS }), 'token-ann')).toEqual({
+      status: 'malformed',
+      reason: 'unable to read a message; it names no room',
+      id: idOf(2),
+    });
+  });
+
   it.each([
     ['text that is not JSON', 'hello'],
     ['JSON that is not an object', '[1,2]'],
     ['JSON null', 'null'],
-    ['an id that is not a ULID', JSON.stringify({ v: 1, id: 'msg-1', text: 'hi', ts: TS })],
+    ['an id that is not a ULID', JSON.stringify({ v: 1, room: ROOM, id: 'msg-1', text: 'hi', ts: TS })],
+    ['bytes (messages are text)', new TextEncoder().encode(input(1))],
   ])('only reports an outcome for %s (no id to answer to)', async (_, raw) => {
     const { moderator, momento, outcomes } = setup();
     const outcome = await moderator.process(ROOM, raw, 'token-ann');
@@ -470,9 +491,9 @@ describe('Moderator.process: order', () => {
       if (i.text === 'a1') await slow.promise;
       return { action: 'accept' };
     });
-    const a1 = moderator.process('a', input(1, 'a1'), 'token-ann');
-    const a2 = moderator.process('a', input(2, 'a2'), 'token-ann');
-    const b1 = moderator.process('b', input(3, 'b1'), 'token-ann');
+    const a1 = moderator.process('a', input(1, 'a1', { room: 'a' }), 'token-ann');
+    const a2 = moderator.process('a', input(2, 'a2', { room: 'a' }), 'token-ann');
+    const b1 = moderator.process('b', input(3, 'b1', { room: 'b' }), 'token-ann');
     expect(await b1).toMatchObject({ status: 'accepted', message: { sequence: 1 } });
     await flush();
     expect(hooked).toEqual(['a1', 'b1']);
@@ -501,9 +522,10 @@ describe('Moderator.process: order', () => {
 describe('ModerationContext.recentHistory', () => {
   const stamped = (n: number) => envelope(idOf(n), `m${n}`, { by: `token-${n}`, sts: NOW + n, n });
 
-  it('reads the newest messages once, oldest first, decoding the stamps and skipping unreadable entries', async () => {
+  it('reads the newest messages once, oldest first, decoding the stamps and skipping unreadable entries and those of another room', async () => {
     const momento = new FakeMomento();
-    for (const raw of [stamped(1), stamped(2), envelope(idOf(3), 'unstamped'), 'not json', stamped(4)]) momento.push(ROOM, raw);
+    const otherRoom = envelope(idOf(5), 'm5', { room: 'help', by: 'token-5', sts: NOW + 5, n: 5 });
+    for (const raw of [stamped(1), stamped(2), envelope(idOf(3), 'unstamped'), otherRoom, 'not json', stamped(4)]) momento.push(ROOM, raw);
     const reads: unknown[] = [];
     let recent: readonly unknown[] = [];
     const { moderator } = setup(
@@ -514,7 +536,7 @@ describe('ModerationContext.recentHistory', () => {
         await context.recentHistory();
         return { action: 'accept' };
       },
-      { recentHistorySize: 4 },
+      { recentHistorySize: 5 },
       momento,
     );
     const onComplete = momento.onComplete;
@@ -523,7 +545,7 @@ describe('ModerationContext.recentHistory', () => {
       onComplete(op, args, result);
     };
     await moderator.process(ROOM, input(9), 'token-ann');
-    expect(reads).toEqual([{ startIndex: -4 }]);
+    expect(reads).toEqual([{ startIndex: -5 }]);
     expect(recent).toEqual([
       { id: idOf(2), text: 'm2', timestamp: TS, sender: { claims: {}, tokenId: 'token-2' }, serverTimestamp: NOW + 2, sequence: 2 },
       { id: idOf(4), text: 'm4', timestamp: TS, sender: { claims: {}, tokenId: 'token-4' }, serverTimestamp: NOW + 4, sequence: 4 },
@@ -592,13 +614,17 @@ describe('Moderator.watch', () => {
     expect(stored(momento)[0]).toMatchObject({ text: 'hello', by: 'token-ann' });
   });
 
-  it('reads items that arrive as bytes, and items without a tokenId', async () => {
-    const { moderator, momento } = setup();
+  it('reads items without a tokenId, and reports an item that arrives as bytes as malformed (messages are text), keeping its bytes out of the history', async () => {
+    const { moderator, momento, outcomes, published } = setup();
     await moderator.watch(ROOM);
     const bytes = new TextEncoder().encode(input(1, 'héllo'));
-    momento.subscriptions[0]!.callbacks.onItem({ value: () => bytes, tokenId: () => undefined, sequenceNumber: () => 1 });
+    momento.subscriptions[0]!.callbacks.onItem({ value: () => bytes, tokenId: () => 'token-ann', sequenceNumber: () => 1 });
+    momento.subscriptions[0]!.callbacks.onItem({ value: () => input(2, 'héllo'), tokenId: () => undefined, sequenceNumber: () => 2 });
     await flush();
-    expect(stored(momento)[0]).toMatchObject({ text: 'héllo', by: '' });
+    expect(outcomes[0]?.outcome).toEqual({ status: 'malformed', reason: 'unable to read a message; it is binary; messages are text' });
+    expect(stored(momento)).toHaveLength(1);
+    expect(stored(momento)[0]).toMatchObject({ id: idOf(2), text: 'héllo', by: '' });
+    expect(published.map((p) => p.value.id)).toEqual([idOf(2)]);
   });
 
   it('watches a room once, however often asked', async () => {

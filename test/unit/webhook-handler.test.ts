@@ -96,11 +96,11 @@ describe('createWebhookHandler: signatures', () => {
         return secrets[topic];
       },
     });
-    const help = event({ topic: 'help-input' });
+    const help = event({ topic: 'help-input', text: envelope(idOf(1), 'hello', { room: 'help' }) });
     expect((await handle(signed(help, sign(help, 's-help')))).status).toBe(200);
     expect(momento.list('help')).toHaveLength(1);
     // The lobby's secret does not open the help room.
-    const other = event({ topic: 'help-input', text: envelope(idOf(2), 'x') });
+    const other = event({ topic: 'help-input', text: envelope(idOf(2), 'x', { room: 'help' }) });
     expect((await handle(signed(other, sign(other, 's-lobby')))).status).toBe(401);
     // A topic without a webhook has no secret.
     const unknown = event({ topic: 'secret-input' });
@@ -175,7 +175,7 @@ describe('createWebhookHandler: events it refuses', () => {
   it('takes the input topic of a room id of the longest allowed length', async () => {
     const roomId = 'r'.repeat(128);
     const { handle, momento } = setup();
-    const response = await handle(signed(event({ topic: `${roomId}-input` })));
+    const response = await handle(signed(event({ topic: `${roomId}-input`, text: envelope(idOf(1), 'hello', { room: roomId }) })));
     expect(response.status).toBe(200);
     expect(momento.list(roomId)).toHaveLength(1);
   });

@@ -36,7 +36,8 @@ function setStatus(status) {
   $('status').dataset.status = status;
   $('status-text').textContent = STATUS_TEXT[status] ?? status;
   $('reconnect').hidden = status !== 'failed';
-  const joined = status === 'joined';
+  // A reconnecting room still sends: the write goes to history, and others catch up from it.
+  const joined = status === 'joined' || status === 'reconnecting';
   $('message-input').disabled = !joined;
   updateComposer();
 }
@@ -147,7 +148,8 @@ async function enter(roomId, { reconnecting = false } = {}) {
     saved.setItem('demo.user', tokens.userId);
     saved.setItem('demo.signIn', tokens.session);
     renderHeader();
-    const session = openRoom({ config: state.config, room: currentRoom(), tokens, name: state.name, onId: rememberSent });
+    const refreshTokens = () => fetchTokens({ roomId, name: state.name, session: state.signIn });
+    const session = openRoom({ config: state.config, room: currentRoom(), tokens, refreshTokens, name: state.name, onId: rememberSent });
     state.session = session;
     session.room.on('message', ({ message }) => {
       const timeline = $('timeline');
@@ -158,8 +160,9 @@ async function enter(roomId, { reconnecting = false } = {}) {
     session.room.on('status', ({ status, previous }) => {
       if (session !== state.session) return;
       setStatus(status);
-      // The live subscription ended (the server went away, the tokens expired): join again with new tokens.
-      if (status === 'failed' && previous === 'joined') scheduleReconnect();
+      // The room reconnects and renews its tokens by itself; it fails only when Momento refuses it for good
+      // (a permission, a cache gone): try the whole join again, later.
+      if (status === 'failed' && (previous === 'joined' || previous === 'reconnecting')) scheduleReconnect();
     });
     session.room.on('error', ({ error }) => toast(`${error.code}: ${error.message}`));
     await session.room.join();

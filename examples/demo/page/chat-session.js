@@ -18,25 +18,32 @@ export async function fetchTokens({ roomId, name, session }) {
 }
 
 /**
- * Builds the clients and the room, not joined yet.
+ * Builds the room, not joined yet. The room makes its clients through `clients`: from `tokens` when it
+ * joins, then from fresh tokens (`refreshTokens`) before those expire or when Momento refuses them, and
+ * closes the clients it is done with.
  * @param onId called with the id of each message this page sends, before it is written, so the page knows its
  *   own messages even where the history carries no verified sender.
  */
-export function openRoom({ config, room, tokens, name, onId }) {
+export function openRoom({ config, room, tokens, refreshTokens, name, onId }) {
   const endpointOverrides = config.endpoints; // against Momento itself, leave this out
-  const cacheClient = new CacheClient({
-    configuration: Configurations.Browser.v1(),
-    credentialProvider: CredentialProvider.fromDisposableToken({ apiKey: tokens.cacheToken, endpointOverrides }),
-    defaultTtlSeconds: 24 * 60 * 60,
-  });
-  const topicClient = new TopicClient({
-    configuration: TopicConfigurations.Browser.v1(),
-    credentialProvider: CredentialProvider.fromDisposableToken({ apiKey: tokens.topicToken, endpointOverrides }),
-  });
+  let next = tokens;
+  const clients = async () => {
+    const current = next ?? (await refreshTokens());
+    next = undefined;
+    const cacheClient = new CacheClient({
+      configuration: Configurations.Browser.v1(),
+      credentialProvider: CredentialProvider.fromDisposableToken({ apiKey: current.cacheToken, endpointOverrides }),
+      defaultTtlSeconds: 24 * 60 * 60,
+    });
+    const topicClient = new TopicClient({
+      configuration: TopicConfigurations.Browser.v1(),
+      credentialProvider: CredentialProvider.fromDisposableToken({ apiKey: current.topicToken, endpointOverrides }),
+    });
+    return { cacheClient, topicClient, expiresAt: current.expiresAt, close: () => cacheClient.close() };
+  };
   const nextId = createMessageIdGenerator();
   const chatRoom = new ChatRoom({
-    cacheClient,
-    topicClient,
+    clients,
     cacheName: config.cacheName,
     roomId: room.id,
     mode: room.mode,
@@ -50,9 +57,7 @@ export function openRoom({ config, room, tokens, name, onId }) {
   });
   return {
     room: chatRoom,
-    async close() {
-      await chatRoom.leave();
-      cacheClient.close();
-    },
+    // Leaving closes the clients the room made.
+    close: () => chatRoom.leave(),
   };
 }

@@ -136,9 +136,9 @@ const nextId = createMessageIdGenerator();
 /** A message id as a ChatRoom makes it. */
 export const newMessageId = (): string => nextId();
 
-/** An input envelope as a ChatRoom publishes it, with any extra fields a forger might add. */
-export function rawInput(fields: { id?: string; text?: string; from?: { name?: string; uid?: string } } & Record<string, unknown> = {}): string {
-  return JSON.stringify({ v: ENVELOPE_VERSION, id: newMessageId(), text: 'raw', ts: Date.now(), ...fields });
+/** An input envelope of room `roomId` as a ChatRoom publishes it, with any extra fields a forger might add. */
+export function rawInput(roomId: string, fields: { id?: string; text?: string; from?: { name?: string; uid?: string } } & Record<string, unknown> = {}): string {
+  return JSON.stringify({ v: ENVELOPE_VERSION, room: roomId, id: newMessageId(), text: 'raw', ts: Date.now(), ...fields });
 }
 
 /** The stored envelopes of a room's list, parsed, read with an admin client; empty when there is no list. */

@@ -173,7 +173,7 @@ export const nodeSnippets: ReadmeSnippet[] = [
 export const browserSnippet: ReadmeSnippet = {
   file: 'readme-browser.ts',
   contains: ["from '@gomomento/sdk-web'", 'new ChatRoom('],
-  context: 'declare function render(message: unknown): void;\ndeclare function showStatus(status: string): void;',
+  context: 'declare function render(message: unknown): void;\ndeclare function rerender(messages: readonly unknown[]): void;\ndeclare function showStatus(status: string): void;',
 };
 
 /**

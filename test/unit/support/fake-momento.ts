@@ -225,7 +225,10 @@ export function idOf(n: number): string {
 /** The time every test id carries, in epoch milliseconds. */
 export const ID_TIME = 1_700_000_000_000;
 
-/** The wire form of a message, as another client would write it. */
+/** The room the unit tests' envelopes are written for, unless `extra.room` says otherwise. */
+export const ENVELOPE_ROOM = 'lobby';
+
+/** The wire form of a message, as another client would write it, for room `lobby` unless `extra.room` names another. */
 export function envelope(id: string, text: string, extra: Record<string, unknown> = {}): string {
-  return JSON.stringify({ v: 1, id, text, ts: 1_700_000_000_000, ...extra });
+  return JSON.stringify({ v: 1, room: ENVELOPE_ROOM, id, text, ts: 1_700_000_000_000, ...extra });
 }

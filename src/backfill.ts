@@ -1,0 +1,37 @@
+import { HistoryPager, type ListEntry, type ListWindowReader } from './history-pager.js';
+
+/** The newest history, read back far enough to overlap what a room has. */
+export interface Backfill<T> {
+  /** The entries read, in list order. */
+  run: Array<ListEntry<T>>;
+  /** False when the history no longer reaches back to anything the room has: messages may be lost. */
+  bridged: boolean;
+}
+
+/**
+ * Reads the history from its newest entry backwards, a page at a time, until a page holds an entry the
+ * room already had (everything after it the room may have missed) and every entry it waits to place (live
+ * items it holds, which may have been written long before they were published). When the room has
+ * nothing yet, reaching the front of the list bridges the gap too.
+ * @param known whether the room had an entry's key before the gap.
+ * @param hasAny whether the room has any message at all.
+ * @param wanted keys the run should reach back to, when the list still holds them.
+ * @param maxPages the most pages to read: enough for the whole list.
+ */
+export async function readBackToKnown<T>(
+  read: ListWindowReader<T>,
+  pageSize: number,
+  known: (key: string) => boolean,
+  hasAny: boolean,
+  wanted: ReadonlySet<string>,
+  maxPages: number,
+): Promise<Backfill<T>> {
+  const pager = new HistoryPager(read, pageSize);
+  let run = await pager.loadNewest();
+  const overlaps = (): boolean => run.some((entry) => known(entry.key));
+  const reachesWanted = (): boolean => new Set(run.filter((entry) => wanted.has(entry.key)).map((entry) => entry.key)).size >= wanted.size;
+  for (let pages = 1; (!overlaps() || !reachesWanted()) && pager.hasMore && pages < maxPages; pages++) {
+    run = (await pager.loadOlder()).older.concat(run);
+  }
+  return { run, bridged: overlaps() || (!hasAny && !pager.hasMore) };
+}
