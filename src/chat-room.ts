@@ -37,6 +37,8 @@ export interface HistoryPage {
 
 type Entry = ListEntry<ChatMessage | ChatError>;
 
+const RESTORE_GRACE_MS = 1000;
+
 /**
  * A chat room over Momento: history in a cache list named after the room, live delivery on a topic of
  * the same name. In client-only mode (the default) clients write the list and publish to the topic
@@ -79,6 +81,7 @@ export class ChatRoom {
   // since messages of others may lie before them unseen.
   private readonly unconfirmed = new Set<string>();
   private renewalTimer: ReturnType<typeof setTimeout> | undefined;
+  private lostTimer: ReturnType<typeof setTimeout> | undefined;
 
   /**
    * @param options clients, cache, room and tuning; see {@link ChatRoomOptions}.
@@ -103,14 +106,20 @@ export class ChatRoom {
         this.upkeep();
       },
       lost: (link) => {
-        if (link !== this.link) return;
+        if (link !== this.link || link.awaitingStream) return;
         link.awaitingStream = true;
         link.hold();
-        if (this.currentStatus === 'joined') this.setStatus('reconnecting');
+        // The SDK restores a stream within about half a second (and ends every fresh Node subscription
+        // after 5 s): say `reconnecting` only when it takes longer, so a blip does not flicker in the app.
+        clearTimeout(this.lostTimer);
+        this.lostTimer = setTimeout(() => {
+          if (link === this.link && link.awaitingStream && this.currentStatus === 'joined') this.setStatus('reconnecting');
+        }, RESTORE_GRACE_MS);
       },
       alive: (link) => {
         if (link !== this.link || !link.awaitingStream) return;
         // The SDK restored the stream: what was published meanwhile is read from history.
+        clearTimeout(this.lostTimer);
         link.awaitingStream = false;
         this.wantCatchUp = true;
         this.upkeep();
@@ -260,6 +269,9 @@ export class ChatRoom {
     this.requireJoined('send');
     const clients = this.clients!;
     const session = this.session;
+    // The moderator handles an id once: a resend of a message it already stored gets no answer, but the room has the copy.
+    const stored = this.moderated && options.messageId !== undefined ? this.timeline.messages.find((m) => m.id === id) : undefined;
+    if (stored) return stored;
     try {
       if (this.moderated) return await submitForModeration(this.options, clients, this.pending, id, encoded);
       await storeAndPublish(this.options, clients, id, encoded, () => {
@@ -311,6 +323,7 @@ export class ChatRoom {
     this.session++;
     this.pending.failAll(new ChatError('NOT_JOINED', 'unable to send; the room was left before the moderator answered'));
     clearTimeout(this.renewalTimer);
+    clearTimeout(this.lostTimer);
     this.renewalTimer = undefined;
     this.link?.close();
     this.link = undefined;

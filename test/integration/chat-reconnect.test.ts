@@ -52,7 +52,7 @@ suite('reconnecting with the Node SDK', { retainedTopicItems: 0 }, (env, rooms) 
     const before = await ann.room.send('before');
     await waitFor(() => bob.room.messages.length === 1, 3000, 'the first message');
     // The server keeps no items, so the SDK's resume cannot replay: what comes during the gap comes from history.
-    env.momento.faults.delay('topic-subscribe', { ms: 600, count: 2 });
+    env.momento.faults.delay('topic-subscribe', { ms: 1500, count: 2 });
     expect(env.momento.faults.dropSubscriptions()).toBeGreaterThan(0);
     await waitFor(() => bob.room.status === 'reconnecting', 3000, 'bob reconnecting');
     const during = [await ann.room.send('during 1'), await ann.room.send('during 2')];
@@ -93,7 +93,7 @@ suite('reconnecting with the Node SDK', { retainedTopicItems: 0 }, (env, rooms) 
     await bob.room.join();
     const first = await ann.room.send('first');
     await waitFor(() => bob.room.messages.length === 1, 3000, 'first');
-    env.momento.faults.delay('topic-subscribe', { ms: 800, count: 2 });
+    env.momento.faults.delay('topic-subscribe', { ms: 1500, count: 2 });
     env.momento.faults.dropSubscriptions();
     await waitFor(() => bob.room.status === 'reconnecting', 3000, 'bob reconnecting');
     const during: ChatMessage[] = [];

@@ -335,6 +335,23 @@ describe('ChatRoom in moderated mode: send', () => {
     expect(new Set(published).size).toBe(1);
   });
 
+  it('resolves a resend of a message the room already has with its stored copy, publishing nothing', async () => {
+    const { room, momento, inputs } = setup({ moderationTimeoutMs: 50 });
+    await room.join();
+    const first = room.send('hello');
+    await flush();
+    // The answer is lost to this sender: its send times out, though the moderator stored the message.
+    await rejection(first);
+    const raw = inputs[0]!;
+    acceptInput(momento, raw, 1);
+    momento.deliverAll();
+    const id = (JSON.parse(raw) as { id: string }).id;
+    const again = await room.send('hello', { messageId: id });
+    expect(again.id).toBe(id);
+    expect(again.sequence).toBe(1);
+    expect(inputs).toHaveLength(1);
+  });
+
   it('rejects with MOMENTO_ERROR when the topic client throws', async () => {
     const { room, momento } = setup();
     await room.join();
