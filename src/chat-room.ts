@@ -11,6 +11,7 @@ import { MessageTimeline, type Timeline } from './message-timeline.js';
 import { PendingModeration } from './pending-moderation.js';
 import type { RoomClients } from './room-clients.js';
 import { SequenceTimeline } from './sequence-timeline.js';
+import { publishWithRetry } from './publish-with-retry.js';
 import { storeAndPublish, submitForModeration } from './room-sender.js';
 import type { RoomStatus } from './room-status.js';
 import type { ChatRoomEvents } from './room-events.js';
@@ -38,6 +39,8 @@ export interface HistoryPage {
 type Entry = ListEntry<ChatMessage | ChatError>;
 
 const RESTORE_GRACE_MS = 1000;
+// How long a send refused for its token waits for the room's new clients before it gives up.
+const RENEWAL_WAIT_MS = 10_000;
 
 /**
  * A chat room over Momento: history in a cache list named after the room, live delivery on a topic of
@@ -267,22 +270,29 @@ export class ChatRoom {
     const claims = this.options.sender;
     const { encoded, message } = encodeMessage({ id, roomId: this.options.roomId, text, timestamp, claims, metadata: options.metadata }, this.options.maxMessageBytes);
     this.requireJoined('send');
-    const clients = this.clients!;
     const session = this.session;
     // The moderator handles an id once: a resend of a message it already stored gets no answer, but the room has the copy.
     const stored = this.moderated && options.messageId !== undefined ? this.timeline.messages.find((m) => m.id === id) : undefined;
     if (stored) return stored;
-    try {
-      if (this.moderated) return await submitForModeration(this.options, clients, this.pending, id, encoded);
-      await storeAndPublish(this.options, clients, id, encoded, () => {
-        if (this.session !== session) return;
-        this.unconfirmed.add(id);
-        this.accept(message, true);
-      });
-      return message;
-    } catch (error) {
-      this.renewIfRefused(error);
-      throw error;
+    let written = false;
+    for (let renewed = false; ; renewed = true) {
+      const clients = this.clients!;
+      try {
+        if (this.moderated) return await submitForModeration(this.options, clients, this.pending, id, encoded);
+        if (written) await publishWithRetry(clients.topicClient, this.options.cacheName, this.options.roomId, id, encoded);
+        else {
+          await storeAndPublish(this.options, clients, id, encoded, () => {
+            written = true;
+            if (this.session !== session) return;
+            this.unconfirmed.add(id);
+            this.accept(message, true);
+          });
+        }
+        return message;
+      } catch (error) {
+        // A token that expired under the send: once the room has new clients, the send goes on with them, same id.
+        if (renewed || !this.renewIfRefused(error) || !(await this.clientsReplaced(clients, session))) throw error;
+      }
     }
   }
 
@@ -409,12 +419,30 @@ export class ChatRoom {
     return error.code === 'PERMISSION_DENIED' || error.code === 'CACHE_NOT_FOUND' || error.code === 'INVALID_ARGUMENT' || error.momentoErrorCode === 'INVALID_ARGUMENT_ERROR' || error.momentoErrorCode === 'BAD_REQUEST_ERROR';
   }
 
-  /** A call was refused for its token: get new clients (once a `clients` function can give them). */
-  private renewIfRefused(error: unknown): void {
-    if (!isChatError(error) || error.code !== 'AUTHENTICATION_FAILED' || !this.options.renewable) return;
-    if (this.currentStatus !== 'joined' && this.currentStatus !== 'reconnecting') return;
+  /**
+   * A call was refused for its token: get new clients (once a `clients` function can give them).
+   * @returns whether new clients are on their way.
+   */
+  private renewIfRefused(error: unknown): boolean {
+    if (!isChatError(error) || (error.code !== 'AUTHENTICATION_FAILED' && error.momentoErrorCode !== 'AUTHENTICATION_ERROR') || !this.options.renewable) return false;
+    if (this.currentStatus !== 'joined' && this.currentStatus !== 'reconnecting') return false;
     this.wantRenew = true;
     this.upkeep();
+    return true;
+  }
+
+  /** Resolves true once the room works through other clients than `clients`; false when it left, or after 10 s. */
+  private clientsReplaced(clients: RoomClients, session: number): Promise<boolean> {
+    const deadline = Date.now() + RENEWAL_WAIT_MS;
+    return new Promise((resolve) => {
+      const check = (): void => {
+        if (this.session !== session) resolve(false);
+        else if (this.clients !== clients) resolve(true);
+        else if (Date.now() > deadline) resolve(false);
+        else setTimeout(check, 20);
+      };
+      check();
+    });
   }
 
   private scheduleRenewal(): void {

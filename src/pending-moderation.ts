@@ -33,6 +33,11 @@ export class PendingModeration {
     });
   }
 
+  /** Whether a send of this id still waits for its answer. */
+  isWaiting(id: string): boolean {
+    return this.waiting.has(id);
+  }
+
   /** The moderated copy of a message arrived. */
   accept(message: ChatMessage): void {
     this.take(message.id)?.resolve(message);

@@ -42,13 +42,23 @@ export async function storeAndPublish(options: ResolvedRoomOptions, clients: Roo
  * @returns the message as the moderator stored it.
  */
 export function submitForModeration(options: ResolvedRoomOptions, clients: RoomClients, pending: PendingModeration, id: string, encoded: string): Promise<ChatMessage> {
-  const { cacheName, roomId } = options;
+  const { cacheName, roomId, moderationTimeoutMs } = options;
   // Waiting starts before the publish: a fast moderator may answer before the publish call returns.
   const answer = pending.expect(id);
-  // The moderator handles an id once, so publishing the input again after a transient failure is safe.
-  retryTransient(async () => {
-    const published = await callMomento('send', () => clients.topicClient.publish(cacheName, inputTopicOf(roomId), encoded));
-    if (published.type === 'Error') throw fromMomentoError('send', published, id);
-  }).catch((error: ChatError) => pending.fail(id, error));
+  // The moderator handles an id once, so publishing the input again is safe: after a transient failure,
+  // and, unanswered, at a third and two thirds of the timeout, for an input a moderator missed (its
+  // input stream was down; topics are best-effort).
+  const submit = (): void => {
+    retryTransient(async () => {
+      const published = await callMomento('send', () => clients.topicClient.publish(cacheName, inputTopicOf(roomId), encoded));
+      if (published.type === 'Error') throw fromMomentoError('send', published, id);
+    }).catch((error: ChatError) => pending.fail(id, error));
+  };
+  submit();
+  const again = setInterval(() => {
+    if (pending.isWaiting(id)) submit();
+  }, moderationTimeoutMs / 3);
+  const stop = (): void => clearInterval(again);
+  answer.then(stop, stop);
   return answer;
 }

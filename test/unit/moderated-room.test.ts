@@ -346,10 +346,24 @@ describe('ChatRoom in moderated mode: send', () => {
     acceptInput(momento, raw, 1);
     momento.deliverAll();
     const id = (JSON.parse(raw) as { id: string }).id;
+    const publishedBefore = inputs.length;
     const again = await room.send('hello', { messageId: id });
     expect(again.id).toBe(id);
     expect(again.sequence).toBe(1);
+    expect(inputs).toHaveLength(publishedBefore);
+  });
+
+  it('publishes an unanswered input again, the same envelope, at a third and two thirds of the timeout', async () => {
+    const { room, inputs } = setup({ moderationTimeoutMs: 300 });
+    await room.join();
+    const sending = rejection(room.send('anyone there?'));
+    await new Promise((resolve) => setTimeout(resolve, 50));
     expect(inputs).toHaveLength(1);
+    expect((await sending).code).toBe('MODERATION_TIMEOUT');
+    expect(inputs).toHaveLength(3);
+    expect(new Set(inputs).size).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(inputs).toHaveLength(3);
   });
 
   it('rejects with MOMENTO_ERROR when the topic client throws', async () => {

@@ -241,15 +241,42 @@ describe('ChatRoom with a clients function', () => {
     expect(made.every((m) => m.closed)).toBe(true);
   });
 
-  it('renews after a send was refused for its token', async () => {
+  it('renews after a send was refused for its token, and the send goes on with the new clients, same id', async () => {
     const momento = new FakeMomento();
     const { provide, made } = provider(momento);
     const { room } = setup({ clients: provide, cacheClient: undefined, topicClient: undefined }, momento);
     await room.join();
     momento.fail('listPushBack', momentoError('AUTHENTICATION_ERROR'));
-    expect((await rejection(room.send('refused'))).code).toBe('AUTHENTICATION_FAILED');
-    await settle(momento, () => made.length === 2 && made[0]!.closed);
+    const sent = await room.send('refused, then sent');
+    expect(made.length).toBe(2);
+    expect(made[0]!.closed).toBe(true);
+    expect(momento.list(ROOM).map((raw) => (JSON.parse(raw) as { id: string }).id)).toEqual([sent.id]);
+    await settle(momento, () => room.messages.at(-1)?.sender.tokenId === 'token-2');
     expect(room.status).toBe('joined');
+  });
+
+  it('publishes a stored message again with the new clients when the publish was refused for its token', async () => {
+    const momento = new FakeMomento();
+    const { provide, made } = provider(momento);
+    const { room } = setup({ clients: provide, cacheClient: undefined, topicClient: undefined }, momento);
+    await room.join();
+    momento.fail('publish', momentoError('AUTHENTICATION_ERROR'));
+    const sent = await room.send('stored, then published');
+    expect(made.length).toBe(2);
+    expect(momento.list(ROOM)).toHaveLength(1);
+    expect(momento.calls.filter((c) => c.startsWith('listPushBack'))).toHaveLength(1);
+    await settle(momento, () => room.messages.at(-1)?.sender.tokenId === 'token-2');
+    expect(room.messages.map((m) => m.id)).toEqual([sent.id]);
+  });
+
+  it('rejects AUTHENTICATION_FAILED when the clients function gives no working token in time', async () => {
+    const momento = new FakeMomento();
+    const { provide } = provider(momento);
+    const { room } = setup({ clients: provide, cacheClient: undefined, topicClient: undefined }, momento);
+    await room.join();
+    momento.fail('listPushBack', momentoError('AUTHENTICATION_ERROR'), momentoError('AUTHENTICATION_ERROR'));
+    expect((await rejection(room.send('refused twice'))).code).toBe('AUTHENTICATION_FAILED');
+    expect(momento.calls.filter((c) => c.startsWith('publish'))).toEqual([]);
   });
 });
 
