@@ -44,6 +44,11 @@ export interface ChatRoomOptions {
   /** Messages per history page, at most `historyLength`. Default 50, or `historyLength` when smaller. */
   pageSize?: number;
   /**
+   * The most messages `messages` keeps as live ones arrive: past it, the oldest are forgotten (and
+   * `loadOlder` reads them again on request), so a long-lived room's memory stays flat. Default 1000.
+   */
+  maxMessages?: number;
+  /**
    * The largest encoded message, in bytes. Default and maximum 4096 (Momento's topic limit); in moderated mode,
    * at most 4096 less the room the moderator's stamp takes (113 bytes, for a tokenId of up to 64 ASCII characters).
    */
@@ -93,6 +98,7 @@ export function resolveRoomOptions(options: ChatRoomOptions) {
     historyLength,
     historyTtlSeconds: integerIn('historyTtlSeconds', options.historyTtlSeconds ?? MAX_TTL_SECONDS, 1, MAX_TTL_SECONDS),
     pageSize: integerIn('pageSize', options.pageSize ?? Math.min(50, historyLength), 1, historyLength),
+    maxMessages: integerIn('maxMessages', options.maxMessages ?? 1000, 1, 1_000_000),
     // A message the moderator must stamp has to leave room for the stamp, or it would be refused after the round trip.
     maxMessageBytes: Math.min(
       integerIn('maxMessageBytes', options.maxMessageBytes ?? MOMENTO_TOPIC_MESSAGE_BYTES, 256, MOMENTO_TOPIC_MESSAGE_BYTES),

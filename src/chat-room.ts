@@ -577,12 +577,22 @@ export class ChatRoom {
       const reason = run.length === 0 ? 'the history is empty or expired' : `the history no longer reaches back to the last message this room had (it keeps ${historyLength})`;
       this.events.emit('discontinuity', { type: 'discontinuity', reason: `live delivery broke and messages may be missing; ${reason}` });
     }
+    for (const message of added) this.pager.see(message.id);
+    this.bound();
     for (const message of added) {
-      this.pager.see(message.id);
       this.pending.accept(message);
       this.events.emit('message', { type: 'message', message });
     }
     for (const error of malformed) this.emitError(error);
+  }
+
+  /** Forgets the oldest messages past `maxMessages` (a tenth more first, so it happens now and then, not per message). */
+  private bound(): void {
+    const { maxMessages } = this.options;
+    if (this.timeline.size <= maxMessages + Math.ceil(maxMessages / 10)) return;
+    this.timeline.keepNewest(maxMessages);
+    this.pager.rebase(this.timeline.messages.map((message) => message.id));
+    for (const id of this.unconfirmed) if (!this.timeline.has(id)) this.unconfirmed.delete(id);
   }
 
   private deliver(item: LiveItem): void {
@@ -598,6 +608,7 @@ export class ChatRoom {
   private accept(message: ChatMessage, announce: boolean): void {
     this.pager.see(message.id);
     const added = this.timeline.addLive(message);
+    if (added) this.bound();
     // Answered before the event: a listener that leaves the room must not fail a send whose message is stored.
     this.pending.accept(message);
     if (added && announce) this.events.emit('message', { type: 'message', message });

@@ -54,6 +54,18 @@ export class HistoryPager<T> {
     this.oldest ??= key;
   }
 
+  /**
+   * Starts over from what a room still holds, after it forgot older messages: the next page is the one
+   * before the first of `keys` (all of them in the list, in list order, the newest last).
+   */
+  rebase(keys: readonly string[]): void {
+    this.known.clear();
+    for (const key of keys) this.known.add(key);
+    for (const key of this.listed) if (!this.known.has(key)) this.listed.delete(key);
+    this.oldest = keys[0];
+    this.more = true;
+  }
+
   /** Reads the newest page. */
   async loadNewest(): Promise<Array<ListEntry<T>>> {
     const read = (await this.read(-this.pageSize, undefined)) ?? [];

@@ -10,6 +10,10 @@ export interface Timeline {
   addLive(message: ChatMessage): boolean;
   /** Merges a run of history, in list order. @returns the messages it added, in order. */
   mergeHistory(run: readonly ChatMessage[], withoutOverlap: 'front' | 'back'): ChatMessage[];
+  /** How many messages there are. */
+  readonly size: number;
+  /** Forgets all but the newest `count` messages. */
+  keepNewest(count: number): void;
   /** Forgets everything. */
   clear(): void;
 }
@@ -87,6 +91,21 @@ export class MessageTimeline implements Timeline {
       this.insert(at, pending, added);
     }
     return added;
+  }
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  keepNewest(count: number): void {
+    const dropped = this.entries.slice(0, Math.max(0, this.entries.length - count));
+    if (dropped.length === 0) return;
+    this.entries = this.entries.slice(dropped.length);
+    this.snapshot = undefined;
+    for (const { id } of dropped) {
+      this.ids.delete(id);
+      this.unsettled.delete(id);
+    }
   }
 
   clear(): void {

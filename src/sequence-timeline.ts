@@ -27,6 +27,18 @@ export class SequenceTimeline implements Timeline {
     return run.filter((message) => this.place(message));
   }
 
+  get size(): number {
+    return this.entries.length;
+  }
+
+  keepNewest(count: number): void {
+    const dropped = this.entries.length - count;
+    if (dropped <= 0) return;
+    for (const { id } of this.entries.slice(0, dropped)) this.ids.delete(id);
+    this.entries = this.entries.slice(dropped);
+    this.snapshot = undefined;
+  }
+
   clear(): void {
     this.entries = [];
     this.ids.clear();

@@ -730,3 +730,22 @@ describe('ChatRoom with a client that throws instead of answering', () => {
     expect(String((op === 'publish' ? (chatError.cause as Error).message : chatError.message))).toContain('client closed');
   });
 });
+
+describe('ChatRoom memory', () => {
+  it('keeps at most about maxMessages as live messages arrive, the newest, and loads the forgotten ones again on request', async () => {
+    const { room, momento } = setup({ maxMessages: 10, historyLength: 100, pageSize: 5 });
+    await room.join();
+    for (let n = 1; n <= 40; n++) {
+      write(momento, n);
+      momento.deliverAll();
+      expect(room.messages.length).toBeLessThanOrEqual(11);
+    }
+    expect(texts(room).at(-1)).toBe('m40');
+    expect(room.hasMoreHistory).toBe(true);
+    const kept = texts(room);
+    const { messages } = await room.loadOlder();
+    const oldestKept = Number(kept[0]!.slice(1));
+    expect(messages.map((m) => m.text)).toEqual([1, 2, 3, 4, 5].map((i) => `m${oldestKept - 6 + i}`));
+    expect(texts(room)).toEqual([...messages.map((m) => m.text), ...kept]);
+  });
+});
