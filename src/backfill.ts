@@ -30,7 +30,13 @@ export async function readBackToKnown<T>(
   let run = await pager.loadNewest();
   const overlaps = (): boolean => run.some((entry) => known(entry.key));
   const reachesWanted = (): boolean => new Set(run.filter((entry) => wanted.has(entry.key)).map((entry) => entry.key)).size >= wanted.size;
-  for (let pages = 1; (!overlaps() || !reachesWanted()) && pager.hasMore && pages < maxPages; pages++) {
+  // Past the overlap, held items are looked for a little further only: one that is in no page (published
+  // but never stored) must not make every catch-up read the whole list.
+  let extra = Math.ceil(wanted.size / pageSize) + 1;
+  for (let pages = 1; pager.hasMore && pages < maxPages; pages++) {
+    if (overlaps()) {
+      if (reachesWanted() || extra-- <= 0) break;
+    }
     run = (await pager.loadOlder()).older.concat(run);
   }
   return { run, bridged: overlaps() || (!hasAny && !pager.hasMore) };

@@ -1,9 +1,11 @@
 import { readBackToKnown } from './backfill.js';
 import { backoffDelay } from './backoff.js';
+import { CancellableWaits } from './cancellable-waits.js';
+import { ClientsInUse } from './clients-in-use.js';
 import { resolveRoomOptions, type ChatRoomOptions, type ResolvedRoomOptions } from './chat-room-options.js';
 import { decodeMessage, encodeMessage } from './envelope.js';
 import { ChatError, callMomento, fromMomentoError, isChatError } from './errors.js';
-import { HistoryPager, type ListEntry } from './history-pager.js';
+import { HistoryPager, type ListEntry, type OlderPage } from './history-pager.js';
 import { isRejection, type LiveItem } from './live-feed.js';
 import { LiveLink, type LinkSink } from './live-link.js';
 import type { ChatMessage, JsonValue } from './message.js';
@@ -38,9 +40,16 @@ export interface HistoryPage {
 
 type Entry = ListEntry<ChatMessage | ChatError>;
 
+// The SDKs restore a broken stream within about half a second: only a longer loss is `reconnecting`.
 const RESTORE_GRACE_MS = 1000;
 // How long a send refused for its token waits for the room's new clients before it gives up.
 const RENEWAL_WAIT_MS = 10_000;
+// A subscribe that Momento never answers (the web SDK sets no deadline) is abandoned after this.
+const SUBSCRIBE_TIMEOUT_MS = 15_000;
+// A clients function is the app's code, often a request to its backend: bounded too, more loosely.
+const CLIENTS_TIMEOUT_MS = 30_000;
+// Reading history again after a page was discarded (the room forgot messages meanwhile): at most this often.
+const PAGE_ATTEMPTS = 3;
 
 /**
  * A chat room over Momento: history in a cache list named after the room, live delivery on a topic of
@@ -66,23 +75,28 @@ export class ChatRoom {
   private readonly timeline: Timeline;
   private readonly pending: PendingModeration;
   private readonly sink: LinkSink;
+  private readonly waits = new CancellableWaits();
+  private readonly inUse: ClientsInUse;
   private pager: HistoryPager<ChatMessage | ChatError>;
   private currentStatus: RoomStatus = 'initialized';
   // Bumped by every join and teardown: async work of an earlier session sees it changed and stops.
   private session = 0;
   private clients: RoomClients | undefined;
   private link: LiveLink | undefined;
-  // What the upkeep loop has to do, set by the link's events and the renewal timer.
+  // What the upkeep loop has to do, set by the link's events, failed calls and the renewal timer.
   private wantReconnect: ChatError | undefined;
   private wantRenew = false;
   private wantCatchUp = false;
   private upkeepRunning = false;
-  // A link and clients replaced by a renewal, closed once the new link has caught up.
+  // Links and clients a reconnect or renewal replaced, closed once the new link has caught up.
   private retiring: Array<{ link?: LiveLink; clients?: RoomClients }> = [];
   private joinFailure: ChatError | undefined;
   // Own messages stored but not yet seen on the stream or in history: a catch-up cannot anchor on them,
   // since messages of others may lie before them unseen.
   private readonly unconfirmed = new Set<string>();
+  // The oldest message read from the list: what lies before it in the list is older history, for
+  // loadOlder; what lies after it the room has, or missed. Undefined when no history was read.
+  private floor: string | undefined;
   private renewalTimer: ReturnType<typeof setTimeout> | undefined;
   private lostTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -96,45 +110,52 @@ export class ChatRoom {
       // Reporting a throwing `error` listener through `error` would call it again, without end.
       if (event !== 'error') this.emitError(new ChatError('LISTENER_FAILED', 'unable to deliver an event; a listener threw', { cause: error }));
     });
+    this.inUse = new ClientsInUse((error) => this.emitError(new ChatError('MOMENTO_ERROR', 'unable to close clients; their close() threw', { cause: error })));
     this.pager = this.createPager();
     this.timeline = this.moderated ? new SequenceTimeline() : new MessageTimeline();
     this.pending = new PendingModeration(this.options.moderationTimeoutMs);
+    // What the SDK says of a link before the room takes it is kept on the link, and read when it does.
     this.sink = {
       // Items of any open link: during a renewal the old link delivers until the new one has caught up.
       item: (_link, item) => this.deliver(item),
       gap: (link) => {
-        if (link !== this.link) return;
+        link.gapped = true;
         link.hold();
+        if (link !== this.link) return;
         this.wantCatchUp = true;
         this.upkeep();
       },
       lost: (link) => {
-        if (link !== this.link || link.awaitingStream) return;
+        if (link.awaitingStream) return;
         link.awaitingStream = true;
         link.hold();
-        // The SDK restores a stream within about half a second (and ends every fresh Node subscription
-        // after 5 s): say `reconnecting` only when it takes longer, so a blip does not flicker in the app.
-        clearTimeout(this.lostTimer);
-        this.lostTimer = setTimeout(() => {
-          if (link === this.link && link.awaitingStream && this.currentStatus === 'joined') this.setStatus('reconnecting');
-        }, RESTORE_GRACE_MS);
+        if (link === this.link) this.awaitRestore(link);
       },
       alive: (link) => {
-        if (link !== this.link || !link.awaitingStream) return;
+        if (!link.awaitingStream) return;
         // The SDK restored the stream: what was published meanwhile is read from history.
-        clearTimeout(this.lostTimer);
         link.awaitingStream = false;
+        link.gapped = true;
+        if (link !== this.link) return;
+        clearTimeout(this.lostTimer);
         this.wantCatchUp = true;
         this.upkeep();
       },
       unreadable: (_link, error) => this.emitError(error),
-      ended: (link, response) => {
+      ended: (link, error) => {
         if (link !== this.link) return;
-        const error = fromMomentoError('stay subscribed', response);
         if (this.currentStatus === 'joining') this.joinFailure ??= error;
         else this.recover(error);
       },
     };
+  }
+
+  /** The SDK is restoring the link's stream: `reconnecting` if that takes longer than a blip. */
+  private awaitRestore(link: LiveLink): void {
+    clearTimeout(this.lostTimer);
+    this.lostTimer = setTimeout(() => {
+      if (link === this.link && link.awaitingStream && this.currentStatus === 'joined') this.setStatus('reconnecting');
+    }, RESTORE_GRACE_MS);
   }
 
   private get moderated(): boolean {
@@ -152,8 +173,9 @@ export class ChatRoom {
   }
 
   /**
-   * Every loaded message, oldest first, each once: history in the list's order, then live messages.
-   * A new array after each change (the same one until then), so an array read earlier never changes.
+   * The loaded messages, oldest first, each once: history in the list's order, then live messages; at most
+   * about `maxMessages` as live ones arrive. A new array after each change (the same one until then), so
+   * an array read earlier never changes.
    */
   get messages(): readonly ChatMessage[] {
     return this.timeline.messages;
@@ -196,7 +218,7 @@ export class ChatRoom {
     const malformed: ChatError[] = [];
     // A leave() (from a listener, or after any wait) owns the room now, and nothing read may reach it.
     const stillJoining = (): void => {
-      if (this.session !== session) throw new ChatError('NOT_JOINED', 'unable to join; the room was left while joining');
+      if (this.session !== session) throw leftWhileJoining();
       if (this.joinFailure) throw this.joinFailure;
     };
     try {
@@ -204,12 +226,13 @@ export class ChatRoom {
       let clients = this.options.staticClients;
       if (!clients) {
         clients = await this.provideClients();
-        if (this.session !== session) clients.close?.();
+        if (this.session !== session) this.inUse.close(clients);
         stillJoining();
       }
       this.clients = clients;
       const link = await this.openLink(clients, session);
       this.link = link;
+      this.joinFailure ??= link.endedWith;
       stillJoining();
       const newest = await pager.loadNewest();
       stillJoining();
@@ -225,8 +248,10 @@ export class ChatRoom {
         this.timeline.mergeHistory(readable(older, malformed), 'front');
         readBack += this.options.pageSize;
       }
-      // A stream that broke while joining holds on: what it missed is read once it is back.
-      if (!link.awaitingStream) {
+      this.floor = this.timeline.messages[0]?.id;
+      // A stream that broke or skipped items while joining holds on: the catch-up places what it holds.
+      if (link.gapped || link.awaitingStream) this.wantCatchUp = true;
+      else {
         for (const item of link.release()) {
           if (isChatError(item)) malformed.push(item);
           else if (!isRejection(item)) this.accept(item, false);
@@ -237,7 +262,7 @@ export class ChatRoom {
       this.scheduleRenewal();
       for (const error of malformed) this.emitError(error);
       if (this.session === session) {
-        if (link.awaitingStream) this.setStatus('reconnecting');
+        if (link.awaitingStream) this.awaitRestore(link);
         else if (this.wantCatchUp) this.upkeep();
       }
       return loaded;
@@ -255,7 +280,7 @@ export class ChatRoom {
    * the history (trimmed to `historyLength`, TTL refreshed), then published; a write or publish that
    * failed transiently is made again with the same id. In moderated mode it is published to the room's
    * input topic, and `send` resolves when the moderator's copy arrives. A room that is `reconnecting`
-   * sends too.
+   * sends too; a send refused for an expired token goes on once a `clients` function gave new clients.
    * @param text the text; not empty.
    * @param options `metadata`, a plain JSON object; `messageId`, to send a failed message again.
    * @returns the message as stored: in moderated mode, with the moderator's changes and stamps.
@@ -278,17 +303,19 @@ export class ChatRoom {
     for (let renewed = false; ; renewed = true) {
       const clients = this.clients!;
       try {
-        if (this.moderated) return await submitForModeration(this.options, clients, this.pending, id, encoded);
-        if (written) await publishWithRetry(clients.topicClient, this.options.cacheName, this.options.roomId, id, encoded);
-        else {
-          await storeAndPublish(this.options, clients, id, encoded, () => {
-            written = true;
-            if (this.session !== session) return;
-            this.unconfirmed.add(id);
-            this.accept(message, true);
-          });
-        }
-        return message;
+        return await this.inUse.use(clients, async () => {
+          if (this.moderated) return submitForModeration(this.options, () => this.clients ?? clients, this.pending, id, encoded);
+          if (written) await publishWithRetry(clients.topicClient, this.options.cacheName, this.options.roomId, id, encoded);
+          else {
+            await storeAndPublish(this.options, clients, id, encoded, () => {
+              written = true;
+              if (this.session !== session) return;
+              this.unconfirmed.add(id);
+              this.accept(message, true);
+            });
+          }
+          return message;
+        });
       } catch (error) {
         // A token that expired under the send: once the room has new clients, the send goes on with them, same id.
         if (renewed || !this.renewIfRefused(error) || !(await this.clientsReplaced(clients, session))) throw error;
@@ -305,22 +332,28 @@ export class ChatRoom {
   async loadOlder(): Promise<HistoryPage> {
     this.requireJoined('load older messages');
     const { pager } = this;
-    const page = await pager.loadOlder().catch((error: unknown) => {
-      this.renewIfRefused(error);
-      throw error;
-    });
-    // Left (and perhaps joined again) while reading: the page belongs to a timeline that is gone.
-    if (this.pager !== pager) throw new ChatError('NOT_JOINED', 'unable to load older messages; the room was left meanwhile');
+    let page: OlderPage<ChatMessage | ChatError> = { older: [], hasMore: pager.hasMore, stale: true };
+    // A page read while the room forgot its oldest messages (maxMessages) is anchored on one that is gone: read again.
+    for (let attempt = 0; page.stale && attempt < PAGE_ATTEMPTS; attempt++) {
+      page = await pager.loadOlder().catch((error: unknown) => {
+        this.renewIfRefused(error);
+        throw error;
+      });
+      // Left (and perhaps joined again) while reading: the page belongs to a timeline that is gone.
+      if (this.pager !== pager) throw new ChatError('NOT_JOINED', 'unable to load older messages; the room was left meanwhile');
+    }
     const malformed: ChatError[] = [];
     // Merged before any error is reported: an `error` listener may leave the room.
     const added = this.timeline.mergeHistory(readable(page.older, malformed), 'front');
+    if (added.length > 0) this.floor = this.timeline.messages[0]?.id;
     for (const error of malformed) this.emitError(error);
     return { messages: added, hasMore: page.hasMore };
   }
 
   /**
-   * Leaves: unsubscribes, drops every listener and loaded message, and closes clients the `clients`
-   * function made. The room can then be garbage collected, or joined again (with new listeners).
+   * Leaves: unsubscribes, stops reconnecting and renewing, closes the clients a `clients` function made,
+   * drops every listener and loaded message. The room can then be garbage collected, or joined again
+   * (with new listeners).
    */
   async leave(): Promise<void> {
     if (this.currentStatus === 'left') return;
@@ -329,25 +362,30 @@ export class ChatRoom {
     this.events.clear();
   }
 
+  // Every state change first, the app's close() last: a close() that throws cannot leave the room half torn down.
   private teardown(): void {
     this.session++;
-    this.pending.failAll(new ChatError('NOT_JOINED', 'unable to send; the room was left before the moderator answered'));
     clearTimeout(this.renewalTimer);
     clearTimeout(this.lostTimer);
     this.renewalTimer = undefined;
-    this.link?.close();
+    const link = this.link;
+    const clients = this.options.renewable ? this.clients : undefined;
     this.link = undefined;
-    this.retire();
-    if (this.options.renewable) this.clients?.close?.();
     this.clients = undefined;
     this.wantReconnect = undefined;
     this.wantRenew = false;
     this.wantCatchUp = false;
     this.upkeepRunning = false;
+    this.floor = undefined;
     this.unconfirmed.clear();
     this.timeline.clear();
     // A new pager, so a read still in flight cannot write into the next join's.
     this.pager = this.createPager();
+    this.waits.cancelAll();
+    this.pending.failAll(new ChatError('NOT_JOINED', 'unable to send; the room was left before the moderator answered'));
+    link?.close();
+    this.retire();
+    if (clients) this.inUse.close(clients);
   }
 
   private createPager(): HistoryPager<ChatMessage | ChatError> {
@@ -355,11 +393,15 @@ export class ChatRoom {
   }
 
   private async provideClients(): Promise<RoomClients> {
-    const provider = this.options.clients;
-    if (!provider) return this.clients!;
+    const provider = this.options.clients!;
     let clients: RoomClients;
     try {
-      clients = await provider();
+      clients = await this.waits.bounded(
+        Promise.resolve().then(provider),
+        CLIENTS_TIMEOUT_MS,
+        () => new ChatError('MOMENTO_ERROR', `unable to get clients; the clients function gave none within ${CLIENTS_TIMEOUT_MS / 1000} s`, { momentoErrorCode: 'TIMEOUT_ERROR' }),
+        leftWhileJoining,
+      );
     } catch (error) {
       throw isChatError(error) ? error : new ChatError('MOMENTO_ERROR', `unable to get clients; the clients function threw: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
@@ -367,21 +409,30 @@ export class ChatRoom {
     return clients;
   }
 
-  /** Subscribes a new link, which holds what it receives until the room has merged history. */
+  /**
+   * Subscribes a new link, which holds what it receives until the room has merged history. A subscribe
+   * that does not answer in time, or that a leave overtakes, is abandoned; if it answers later, the closed
+   * link ends that subscription at once.
+   */
   private async openLink(clients: RoomClients, session: number): Promise<LiveLink> {
     const { cacheName, roomId } = this.options;
     const link = new LiveLink(this.sink, roomId, this.moderated);
+    const subscribing = callMomento('join', () => clients.topicClient.subscribe(cacheName, roomId, link.callbacks())).then((subscribed) => {
+      if (subscribed.type !== 'Error') link.attach(subscribed);
+      return subscribed;
+    });
     try {
-      const subscribed = await callMomento('join', () => clients.topicClient.subscribe(cacheName, roomId, link.callbacks()));
+      const subscribed = await this.waits.bounded(
+        subscribing,
+        SUBSCRIBE_TIMEOUT_MS,
+        () => new ChatError('MOMENTO_ERROR', `unable to subscribe to room ${roomId}; Momento did not answer within ${SUBSCRIBE_TIMEOUT_MS / 1000} s`, { momentoErrorCode: 'TIMEOUT_ERROR' }),
+        leftWhileJoining,
+      );
       if (subscribed.type === 'Error') throw fromMomentoError(`subscribe to room ${roomId}`, subscribed);
-      link.attach(subscribed);
+      if (this.session !== session) throw leftWhileJoining();
     } catch (error) {
       link.close();
       throw error;
-    }
-    if (this.session !== session) {
-      link.close();
-      throw new ChatError('NOT_JOINED', 'unable to subscribe; the room was left meanwhile');
     }
     return link;
   }
@@ -389,7 +440,7 @@ export class ChatRoom {
   private async readHistory(clients: RoomClients | undefined, start: number, end: number | undefined): Promise<Entry[] | undefined> {
     if (!clients) throw new ChatError('NOT_JOINED', 'unable to read the history; the room was left');
     const { cacheName, roomId } = this.options;
-    const fetched = await callMomento('read the history', () => clients.cacheClient.listFetch(cacheName, roomId, { startIndex: start, endIndex: end }));
+    const fetched = await this.inUse.use(clients, () => callMomento('read the history', () => clients.cacheClient.listFetch(cacheName, roomId, { startIndex: start, endIndex: end })));
     if (fetched.type === 'Error') throw fromMomentoError(`read the history of room ${roomId}`, fetched);
     if (fetched.type === 'Miss') return undefined;
     return fetched.valueListString().map((raw) => {
@@ -407,6 +458,7 @@ export class ChatRoom {
     }
     this.link?.close();
     this.link = undefined;
+    clearTimeout(this.lostTimer);
     this.wantReconnect = error;
     if (error.code === 'AUTHENTICATION_FAILED') this.wantRenew = true;
     if (this.currentStatus === 'joined') this.setStatus('reconnecting', error);
@@ -432,25 +484,23 @@ export class ChatRoom {
   }
 
   /** Resolves true once the room works through other clients than `clients`; false when it left, or after 10 s. */
-  private clientsReplaced(clients: RoomClients, session: number): Promise<boolean> {
+  private async clientsReplaced(clients: RoomClients, session: number): Promise<boolean> {
     const deadline = Date.now() + RENEWAL_WAIT_MS;
-    return new Promise((resolve) => {
-      const check = (): void => {
-        if (this.session !== session) resolve(false);
-        else if (this.clients !== clients) resolve(true);
-        else if (Date.now() > deadline) resolve(false);
-        else setTimeout(check, 20);
-      };
-      check();
-    });
+    while (this.session === session && this.clients === clients && Date.now() < deadline) await this.waits.pause(20);
+    return this.session === session && this.clients !== clients && this.clients !== undefined;
   }
 
+  /**
+   * Asks for new clients `renewBeforeSeconds` before they expire; tokens that live no longer than that
+   * are renewed halfway through their life instead, and never more often than once a second.
+   */
   private scheduleRenewal(): void {
     clearTimeout(this.renewalTimer);
     this.renewalTimer = undefined;
     const expiresAt = this.clients?.expiresAt;
     if (!this.options.renewable || expiresAt === undefined) return;
-    const delay = Math.max(0, expiresAt * 1000 - Date.now() - this.options.renewBeforeSeconds * 1000);
+    const remaining = expiresAt * 1000 - Date.now();
+    const delay = Math.max(remaining - this.options.renewBeforeSeconds * 1000, remaining / 2, 1000);
     // A timer holds at most about 24.8 days.
     this.renewalTimer = setTimeout(() => {
       this.wantRenew = true;
@@ -466,18 +516,18 @@ export class ChatRoom {
   }
 
   private async upkeepLoop(session: number): Promise<void> {
+    // Consecutive failures, of any step: each one waits longer before the next attempt.
     let failures = 0;
     try {
       while (this.session === session) {
+        if (failures > 0) await this.waits.pause(backoffDelay(failures, this.options.reconnect));
+        if (this.session !== session) return;
         if (this.wantReconnect || this.wantRenew) {
-          if (failures > 0) await new Promise((resolve) => setTimeout(resolve, backoffDelay(failures, this.options.reconnect)));
-          if (this.session !== session) return;
           try {
             await this.connect(session);
-            failures = 0;
           } catch (error) {
-            const chatError = asChatError(error, 'reconnect');
             if (this.session !== session) return;
+            const chatError = asChatError(error, 'reconnect');
             if (this.isFinal(chatError)) return this.fail(chatError);
             if (chatError.code === 'AUTHENTICATION_FAILED') this.wantRenew = true;
             // A renewal that failed while the old link still works is retried, and reported.
@@ -494,10 +544,15 @@ export class ChatRoom {
           await this.catchUp(session);
         } catch (error) {
           if (this.session !== session) return;
-          this.recover(asChatError(error, 'catch up'));
+          // The stream may be fine: only the read failed. Read again, after a pause.
+          const chatError = asChatError(error, 'catch up');
+          if (this.isFinal(chatError)) return this.fail(chatError);
+          if (chatError.code === 'AUTHENTICATION_FAILED') this.wantRenew = true;
+          this.wantCatchUp = true;
           failures++;
           continue;
         }
+        failures = 0;
         if (this.session !== session || this.wantCatchUp || link !== this.link || link.awaitingStream) continue;
         for (const item of link.release()) this.deliver(item);
         this.retire();
@@ -512,20 +567,26 @@ export class ChatRoom {
   private async connect(session: number): Promise<void> {
     const fresh = this.wantRenew ? await this.provideClients() : undefined;
     if (this.session !== session) {
-      fresh?.close?.();
+      if (fresh) this.inUse.close(fresh);
       return;
     }
     let link: LiveLink;
     try {
       link = await this.openLink(fresh ?? this.clients!, session);
+      // Ended between subscribe's answer and now: that subscription is no use.
+      if (link.endedWith) {
+        link.close();
+        throw link.endedWith;
+      }
     } catch (error) {
-      fresh?.close?.();
+      if (fresh && fresh !== this.clients) this.inUse.close(fresh);
       throw error;
     }
-    this.retiring.push({ link: this.link, clients: fresh && this.clients });
+    this.retiring.push({ link: this.link, clients: fresh && fresh !== this.clients ? this.clients : undefined });
     this.link = link;
     this.wantReconnect = undefined;
     this.wantCatchUp = true;
+    if (link.awaitingStream) this.awaitRestore(link);
     if (fresh) {
       this.clients = fresh;
       this.wantRenew = false;
@@ -537,29 +598,29 @@ export class ChatRoom {
   private retire(): void {
     for (const { link, clients } of this.retiring.splice(0)) {
       link?.close();
-      clients?.close?.();
+      if (clients) this.inUse.close(clients);
     }
   }
 
   /**
-   * Reads history back until it overlaps what the room has, and adds what the room missed, in order.
-   * When the history no longer reaches back that far, says so with a `discontinuity` event.
+   * Reads history back until it overlaps what the room had before the gap, and adds what the room
+   * missed, in order. When the history no longer reaches back that far, says so with `discontinuity`.
    */
   private async catchUp(session: number): Promise<void> {
     const { pageSize, historyLength } = this.options;
     const clients = this.clients;
-    const hadMessages = this.timeline.messages.length > 0;
+    // Own messages not yet confirmed do not count: others' messages may lie before them unseen.
+    const known = (key: string): boolean => this.timeline.has(key) && !this.unconfirmed.has(key);
+    const hadMessages = this.timeline.messages.some((message) => known(message.id));
     // Held items may have been written well before they were published: read back far enough to place them.
     const held = new Set<string>();
     for (const item of this.link?.heldItems ?? []) if (!isChatError(item) && !isRejection(item) && !this.timeline.has(item.id)) held.add(item.id);
-    const known = (key: string): boolean => this.timeline.has(key) && !this.unconfirmed.has(key);
     const read = (start: number, end: number | undefined) => this.readHistory(clients, start, end);
     const { run, bridged } = await readBackToKnown(read, pageSize, known, hadMessages, held, Math.ceil(historyLength / pageSize) + 1);
     if (this.session !== session) return;
     for (const entry of run) this.unconfirmed.delete(entry.key);
-    // Entries before the oldest loaded message are older history, for loadOlder, not missed messages.
-    const oldest = this.timeline.messages[0]?.id;
-    const from = oldest === undefined ? 0 : Math.max(0, run.findIndex((entry) => entry.key === oldest));
+    // Entries before the oldest message read from the list are older history, for loadOlder, not missed ones.
+    const from = this.floor === undefined ? 0 : Math.max(0, run.findIndex((entry) => entry.key === this.floor));
     let lastKnown = -1;
     run.forEach((entry, at) => {
       if (this.timeline.has(entry.key)) lastKnown = at;
@@ -573,6 +634,7 @@ export class ChatRoom {
       else if (at > lastKnown) malformed.push(value);
     }
     const added = this.timeline.mergeHistory(messages, 'back');
+    if (this.floor === undefined && messages[0]) this.floor = messages[0].id;
     if (!bridged) {
       const reason = run.length === 0 ? 'the history is empty or expired' : `the history no longer reaches back to the last message this room had (it keeps ${historyLength})`;
       this.events.emit('discontinuity', { type: 'discontinuity', reason: `live delivery broke and messages may be missing; ${reason}` });
@@ -591,7 +653,9 @@ export class ChatRoom {
     const { maxMessages } = this.options;
     if (this.timeline.size <= maxMessages + Math.ceil(maxMessages / 10)) return;
     this.timeline.keepNewest(maxMessages);
-    this.pager.rebase(this.timeline.messages.map((message) => message.id));
+    const kept = this.timeline.messages.map((message) => message.id);
+    this.pager.rebase(kept);
+    this.floor = kept[0];
     for (const id of this.unconfirmed) if (!this.timeline.has(id)) this.unconfirmed.delete(id);
   }
 
@@ -637,6 +701,8 @@ export class ChatRoom {
     this.events.emit('status', error ? { type: 'status', status, previous, error } : { type: 'status', status, previous });
   }
 }
+
+const leftWhileJoining = (): ChatError => new ChatError('NOT_JOINED', 'unable to join; the room was left while joining');
 
 function asChatError(error: unknown, operation: string): ChatError {
   return isChatError(error) ? error : new ChatError('MOMENTO_ERROR', `unable to ${operation}; the client threw`, { cause: error });

@@ -14,6 +14,8 @@ export type ListWindowReader<T> = (start: number, end: number | undefined) => Pr
 export interface OlderPage<T> {
   older: Array<ListEntry<T>>;
   hasMore: boolean;
+  /** True when the pager was rebased while this page was read: it is discarded, read again. */
+  stale?: boolean;
 }
 
 // Each retry moves the window a page further back; past this many, older history is taken as unreachable.
@@ -37,6 +39,8 @@ export class HistoryPager<T> {
   private readonly listed = new Set<string>();
   private oldest: string | undefined;
   private more = true;
+  // Bumped by rebase: a page read across a rebase is anchored on a key the pager no longer holds.
+  private generation = 0;
 
   constructor(
     private readonly read: ListWindowReader<T>,
@@ -59,6 +63,7 @@ export class HistoryPager<T> {
    * before the first of `keys` (all of them in the list, in list order, the newest last).
    */
   rebase(keys: readonly string[]): void {
+    this.generation++;
     this.known.clear();
     for (const key of keys) this.known.add(key);
     for (const key of this.listed) if (!this.known.has(key)) this.listed.delete(key);
@@ -82,11 +87,13 @@ export class HistoryPager<T> {
   /** Reads the page before the oldest known entry. */
   async loadOlder(): Promise<OlderPage<T>> {
     const anchor = this.oldest;
+    const generation = this.generation;
     if (!this.more || anchor === undefined) return this.finish([], false);
     for (const from of new Set([this.known.size, this.listed.size])) {
       for (let move = 0, newer = from; move < MAX_WINDOW_MOVES; move++, newer += this.pageSize) {
         const end = newer - 1 === 0 ? undefined : -(newer - 1);
         const entries = await this.read(-(newer + this.pageSize), end);
+        if (this.generation !== generation) return { older: [], hasMore: this.more, stale: true };
         if (!entries) return this.finish([], false);
         // Past the front of the list: the anchor lies after the window, or was trimmed.
         if (entries.length === 0) break;

@@ -1,6 +1,6 @@
-import { ChatError } from './errors.js';
+import { ChatError, fromMomentoError } from './errors.js';
 import { readLive, type LiveContext, type LiveItem } from './live-feed.js';
-import type { MomentoErrorResponse, TopicSubscribeCallbacks, TopicSubscriptionLike } from './momento-ports.js';
+import type { TopicSubscribeCallbacks, TopicSubscriptionLike } from './momento-ports.js';
 
 /** What a link tells its room. Each call names the link, so a room can ignore one it has replaced. */
 export interface LinkSink {
@@ -15,8 +15,10 @@ export interface LinkSink {
   /** An item the SDK could not read; the stream goes on. */
   unreadable(link: LiveLink, error: ChatError): void;
   /** The SDK gave up on the stream: it is over. */
-  ended(link: LiveLink, error: MomentoErrorResponse): void;
+  ended(link: LiveLink, error: ChatError): void;
 }
+
+const SUBSCRIPTION_CHECK_MS = 3000;
 
 const QUIET: LinkSink = { item() {}, gap() {}, lost() {}, alive() {}, unreadable() {}, ended() {} };
 
@@ -29,11 +31,16 @@ const QUIET: LinkSink = { item() {}, gap() {}, lost() {}, alive() {}, unreadable
 export class LiveLink {
   /** Set while the SDK restores a broken stream: the room waits for it to speak before reading history. */
   awaitingStream = false;
+  /** Set when items may have been missed: what the SDK said before the room took the link counts too. */
+  gapped = false;
+  /** Why the stream ended, once it has. */
+  endedWith: ChatError | undefined;
   private sink: LinkSink;
   private held: LiveItem[] | undefined = [];
   private lastSequence = 0;
   private subscription: TopicSubscriptionLike | undefined;
   private closed = false;
+  private watch: ReturnType<typeof setInterval> | undefined;
   // One context for every item, its tokenId set per item: nothing is allocated for it per message.
   private readonly context: LiveContext;
 
@@ -71,7 +78,7 @@ export class LiveLink {
           this.sink.unreadable(this, new ChatError('MALFORMED_MESSAGE', 'unable to read a message; the topic item has no value', { raw: '' }));
           return;
         }
-        this.sink.ended(this, error);
+        this.end(fromMomentoError('stay subscribed', error));
       },
       onDiscontinuity: () => {
         this.lastSequence = 0;
@@ -84,10 +91,24 @@ export class LiveLink {
     };
   }
 
-  /** Takes the subscription once `subscribe` resolved; a link closed meanwhile ends it at once. */
+  /**
+   * Takes the subscription once `subscribe` resolved; a link closed meanwhile ends it at once. The web SDK
+   * can end a subscription without calling anything (a failed restart before any item arrived), so the
+   * link also looks at `isSubscribed` every few seconds.
+   */
   attach(subscription: TopicSubscriptionLike): void {
-    if (this.closed) subscription.unsubscribe();
-    else this.subscription = subscription;
+    if (this.closed) {
+      subscription.unsubscribe();
+      return;
+    }
+    this.subscription = subscription;
+    if (subscription.isSubscribed === undefined) return;
+    this.watch = setInterval(() => {
+      if (this.subscription?.isSubscribed === false) {
+        this.end(new ChatError('MOMENTO_ERROR', 'unable to stay subscribed; the SDK ended the subscription without an error', { momentoErrorCode: 'UNKNOWN_ERROR' }));
+      }
+    }, SUBSCRIPTION_CHECK_MS);
+    (this.watch as { unref?: () => void }).unref?.();
   }
 
   /** Holds the items that arrive from now on. */
@@ -107,9 +128,21 @@ export class LiveLink {
     this.closed = true;
     this.sink = QUIET;
     this.held = undefined;
+    clearInterval(this.watch);
     const subscription = this.subscription;
     this.subscription = undefined;
-    subscription?.unsubscribe();
+    try {
+      subscription?.unsubscribe();
+    } catch {
+      // A client that throws while ending a subscription has ended it as far as the room can tell.
+    }
+  }
+
+  private end(error: ChatError): void {
+    if (this.endedWith) return;
+    this.endedWith = error;
+    clearInterval(this.watch);
+    this.sink.ended(this, error);
   }
 
   private receive(item: LiveItem): void {

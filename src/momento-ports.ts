@@ -93,6 +93,8 @@ export interface TopicItemLike {
 export interface TopicSubscriptionLike {
   /** The discriminant. */
   readonly type: 'Subscription';
+  /** False once the SDK (or `unsubscribe`) ended the subscription. */
+  readonly isSubscribed?: boolean;
   /** Ends the subscription. */
   unsubscribe(): void;
 }

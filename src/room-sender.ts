@@ -41,24 +41,25 @@ export async function storeAndPublish(options: ResolvedRoomOptions, clients: Roo
  * before the publish call returns, and a publish that hangs must not hold `send` past the timeout.
  * @returns the message as the moderator stored it.
  */
-export function submitForModeration(options: ResolvedRoomOptions, clients: RoomClients, pending: PendingModeration, id: string, encoded: string): Promise<ChatMessage> {
+export function submitForModeration(options: ResolvedRoomOptions, clients: () => RoomClients, pending: PendingModeration, id: string, encoded: string): Promise<ChatMessage> {
   const { cacheName, roomId, moderationTimeoutMs } = options;
   // Waiting starts before the publish: a fast moderator may answer before the publish call returns.
   const answer = pending.expect(id);
   // The moderator handles an id once, so publishing the input again is safe: after a transient failure,
   // and, unanswered, at a third and two thirds of the timeout, for an input a moderator missed (its
-  // input stream was down; topics are best-effort).
-  const submit = (): void => {
+  // input stream was down; topics are best-effort). Only the first publish's failure fails the send.
+  const submit = (): Promise<void> =>
     retryTransient(async () => {
-      const published = await callMomento('send', () => clients.topicClient.publish(cacheName, inputTopicOf(roomId), encoded));
+      const published = await callMomento('send', () => clients().topicClient.publish(cacheName, inputTopicOf(roomId), encoded));
       if (published.type === 'Error') throw fromMomentoError('send', published, id);
-    }).catch((error: ChatError) => pending.fail(id, error));
-  };
-  submit();
-  const again = setInterval(() => {
-    if (pending.isWaiting(id)) submit();
-  }, moderationTimeoutMs / 3);
-  const stop = (): void => clearInterval(again);
+    });
+  submit().catch((error: ChatError) => pending.fail(id, error));
+  const again = [1, 2].map((third) =>
+    setTimeout(() => {
+      if (pending.isWaiting(id)) submit().catch(() => undefined);
+    }, (moderationTimeoutMs * third) / 3),
+  );
+  const stop = (): void => again.forEach(clearTimeout);
   answer.then(stop, stop);
   return answer;
 }

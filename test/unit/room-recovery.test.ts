@@ -226,11 +226,13 @@ describe('ChatRoom with a clients function', () => {
 
   it('renews before the tokens expire: the new subscription opens before the old one ends, and the room stays joined', async () => {
     const momento = new FakeMomento();
-    // Expiring in 60.05 s, renewed 60 s before: the renewal is due in about 50 ms.
-    const { provide, made } = provider(momento, 60.05);
-    const { room, statuses } = setup({ clients: provide, cacheClient: undefined, topicClient: undefined }, momento);
+    // Expiring in 2.05 s, renewed 1 s before: the renewal is due in about 1.05 s.
+    const { provide, made } = provider(momento, 2.05);
+    const { room, statuses } = setup({ clients: provide, cacheClient: undefined, topicClient: undefined, renewBeforeSeconds: 1 }, momento);
     await room.join();
     write(momento, 1);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(made.length).toBe(1);
     await settle(momento, () => made.length >= 2 && made[0]!.closed);
     const subscribed = momento.calls.lastIndexOf('subscribe:lobby');
     const ended = momento.calls.indexOf('unsubscribe:lobby');

@@ -1,0 +1,42 @@
+import type { RoomClients } from './room-clients.js';
+
+/**
+ * Which clients calls are still using, so clients a room has replaced are closed only once their last
+ * call is over (a closed client would open its channel again for a call still in flight).
+ */
+export class ClientsInUse {
+  private readonly calls = new Map<RoomClients, number>();
+  private readonly closing = new Set<RoomClients>();
+
+  constructor(private readonly onCloseError: (error: unknown) => void) {}
+
+  /** Runs a call on `clients`, counted. */
+  async use<T>(clients: RoomClients, call: () => Promise<T>): Promise<T> {
+    this.calls.set(clients, (this.calls.get(clients) ?? 0) + 1);
+    try {
+      return await call();
+    } finally {
+      const left = (this.calls.get(clients) ?? 1) - 1;
+      if (left > 0) this.calls.set(clients, left);
+      else {
+        this.calls.delete(clients);
+        if (this.closing.delete(clients)) this.closeNow(clients);
+      }
+    }
+  }
+
+  /** Closes `clients` now, or after the calls still using them. */
+  close(clients: RoomClients): void {
+    if (this.calls.has(clients)) this.closing.add(clients);
+    else this.closeNow(clients);
+  }
+
+  // The app's close() may throw: the room reports it and goes on.
+  private closeNow(clients: RoomClients): void {
+    try {
+      clients.close?.();
+    } catch (error) {
+      this.onCloseError(error);
+    }
+  }
+}
