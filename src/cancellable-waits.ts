@@ -3,14 +3,19 @@
  * leave ends at once, so nothing keeps a left room waiting or reachable.
  */
 export class CancellableWaits {
-  private readonly cancels = new Set<() => void>();
+  // Made by the first wait: an idle room has none.
+  private pending: Set<() => void> | undefined;
+
+  private get cancels(): Set<() => void> {
+    return (this.pending ??= new Set());
+  }
 
   /** Resolves after `ms`, or at once when cancelled. */
   pause(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const done = (): void => {
         clearTimeout(timer);
-        this.cancels.delete(done);
+        this.forget(done);
         resolve();
       };
       const timer = setTimeout(done, ms);
@@ -26,7 +31,7 @@ export class CancellableWaits {
     return new Promise<T>((resolve, reject) => {
       const stop = (): void => {
         clearTimeout(timer);
-        this.cancels.delete(cancel);
+        this.forget(cancel);
       };
       const cancel = (): void => {
         stop();
@@ -50,8 +55,14 @@ export class CancellableWaits {
     });
   }
 
+  // An empty set is dropped: a room that waits for nothing holds no table.
+  private forget(cancel: () => void): void {
+    this.pending?.delete(cancel);
+    if (this.pending?.size === 0) this.pending = undefined;
+  }
+
   /** Ends every wait now. */
   cancelAll(): void {
-    for (const cancel of [...this.cancels]) cancel();
+    for (const cancel of [...(this.pending ?? [])]) cancel();
   }
 }

@@ -73,7 +73,8 @@ export class ChatRoom {
   private readonly options: ResolvedRoomOptions;
   private readonly events: TypedEvents<ChatRoomEvents>;
   private readonly timeline: Timeline;
-  private readonly pending: PendingModeration;
+  // Moderated rooms only, made by the first send.
+  private pendingSends: PendingModeration | undefined;
   private readonly sink: LinkSink;
   private readonly waits = new CancellableWaits();
   private readonly inUse: ClientsInUse;
@@ -89,11 +90,11 @@ export class ChatRoom {
   private wantCatchUp = false;
   private upkeepRunning = false;
   // Links and clients a reconnect or renewal replaced, closed once the new link has caught up.
-  private retiring: Array<{ link?: LiveLink; clients?: RoomClients }> = [];
+  private retiring: Array<{ link?: LiveLink; clients?: RoomClients }> | undefined;
   private joinFailure: ChatError | undefined;
   // Own messages stored but not yet seen on the stream or in history: a catch-up cannot anchor on them,
   // since messages of others may lie before them unseen.
-  private readonly unconfirmed = new Set<string>();
+  private unconfirmedIds: Set<string> | undefined;
   // The oldest message read from the list: what lies before it in the list is older history, for
   // loadOlder; what lies after it the room has, or missed. Undefined when no history was read.
   private floor: string | undefined;
@@ -113,41 +114,57 @@ export class ChatRoom {
     this.inUse = new ClientsInUse((error) => this.emitError(new ChatError('MOMENTO_ERROR', 'unable to close clients; their close() threw', { cause: error })));
     this.pager = this.createPager();
     this.timeline = this.moderated ? new SequenceTimeline() : new MessageTimeline();
-    this.pending = new PendingModeration(this.options.moderationTimeoutMs);
     // What the SDK says of a link before the room takes it is kept on the link, and read when it does.
-    this.sink = {
-      // Items of any open link: during a renewal the old link delivers until the new one has caught up.
-      item: (_link, item) => this.deliver(item),
-      gap: (link) => {
-        link.gapped = true;
-        link.hold();
-        if (link !== this.link) return;
-        this.wantCatchUp = true;
-        this.upkeep();
-      },
-      lost: (link) => {
-        if (link.awaitingStream) return;
-        link.awaitingStream = true;
-        link.hold();
-        if (link === this.link) this.awaitRestore(link);
-      },
-      alive: (link) => {
-        if (!link.awaitingStream) return;
-        // The SDK restored the stream: what was published meanwhile is read from history.
-        link.awaitingStream = false;
-        link.gapped = true;
-        if (link !== this.link) return;
-        clearTimeout(this.lostTimer);
-        this.wantCatchUp = true;
-        this.upkeep();
-      },
-      unreadable: (_link, error) => this.emitError(error),
-      ended: (link, error) => {
-        if (link !== this.link) return;
-        if (this.currentStatus === 'joining') this.joinFailure ??= error;
-        else this.recover(error);
-      },
-    };
+    this.sink = ((news: string, link: LiveLink, value?: LiveItem | ChatError): void => {
+      if (news === 'item') this.deliver(value as LiveItem);
+      else if (news === 'unreadable') this.emitError(value as ChatError);
+      else if (news === 'ended') this.linkEnded(link, value as ChatError);
+      else if (news === 'gap') this.linkGapped(link);
+      else if (news === 'lost') this.linkLost(link);
+      else this.linkAlive(link);
+    }) as LinkSink;
+  }
+
+  // Items of any open link are delivered: during a renewal the old link delivers until the new one caught up.
+
+  private linkGapped(link: LiveLink): void {
+    link.gapped = true;
+    link.hold();
+    if (link !== this.link) return;
+    this.wantCatchUp = true;
+    this.upkeep();
+  }
+
+  private linkLost(link: LiveLink): void {
+    if (link.awaitingStream) return;
+    link.awaitingStream = true;
+    link.hold();
+    if (link === this.link) this.awaitRestore(link);
+  }
+
+  private linkAlive(link: LiveLink): void {
+    if (!link.awaitingStream) return;
+    // The SDK restored the stream: what was published meanwhile is read from history.
+    link.awaitingStream = false;
+    link.gapped = true;
+    if (link !== this.link) return;
+    clearTimeout(this.lostTimer);
+    this.wantCatchUp = true;
+    this.upkeep();
+  }
+
+  private linkEnded(link: LiveLink, error: ChatError): void {
+    if (link !== this.link) return;
+    if (this.currentStatus === 'joining') this.joinFailure ??= error;
+    else this.recover(error);
+  }
+
+  private get pending(): PendingModeration {
+    return (this.pendingSends ??= new PendingModeration(this.options.moderationTimeoutMs));
+  }
+
+  private get unconfirmed(): Set<string> {
+    return (this.unconfirmedIds ??= new Set());
   }
 
   /** The SDK is restoring the link's stream: `reconnecting` if that takes longer than a blip. */
@@ -377,12 +394,12 @@ export class ChatRoom {
     this.wantCatchUp = false;
     this.upkeepRunning = false;
     this.floor = undefined;
-    this.unconfirmed.clear();
+    this.unconfirmedIds = undefined;
     this.timeline.clear();
     // A new pager, so a read still in flight cannot write into the next join's.
     this.pager = this.createPager();
     this.waits.cancelAll();
-    this.pending.failAll(new ChatError('NOT_JOINED', 'unable to send; the room was left before the moderator answered'));
+    this.pendingSends?.failAll(new ChatError('NOT_JOINED', 'unable to send; the room was left before the moderator answered'));
     link?.close();
     this.retire();
     if (clients) this.inUse.close(clients);
@@ -582,7 +599,7 @@ export class ChatRoom {
       if (fresh && fresh !== this.clients) this.inUse.close(fresh);
       throw error;
     }
-    this.retiring.push({ link: this.link, clients: fresh && fresh !== this.clients ? this.clients : undefined });
+    (this.retiring ??= []).push({ link: this.link, clients: fresh && fresh !== this.clients ? this.clients : undefined });
     this.link = link;
     this.wantReconnect = undefined;
     this.wantCatchUp = true;
@@ -596,7 +613,9 @@ export class ChatRoom {
 
   /** Closes the links and clients a renewal or reconnect replaced. */
   private retire(): void {
-    for (const { link, clients } of this.retiring.splice(0)) {
+    const retiring = this.retiring ?? [];
+    this.retiring = undefined;
+    for (const { link, clients } of retiring) {
       link?.close();
       if (clients) this.inUse.close(clients);
     }
@@ -642,7 +661,7 @@ export class ChatRoom {
     for (const message of added) this.pager.see(message.id);
     this.bound();
     for (const message of added) {
-      this.pending.accept(message);
+      this.pendingSends?.accept(message);
       this.events.emit('message', { type: 'message', message });
     }
     for (const error of malformed) this.emitError(error);
@@ -652,17 +671,16 @@ export class ChatRoom {
   private bound(): void {
     const { maxMessages } = this.options;
     if (this.timeline.size <= maxMessages + Math.ceil(maxMessages / 10)) return;
-    this.timeline.keepNewest(maxMessages);
-    const kept = this.timeline.messages.map((message) => message.id);
-    this.pager.rebase(kept);
-    this.floor = kept[0];
-    for (const id of this.unconfirmed) if (!this.timeline.has(id)) this.unconfirmed.delete(id);
+    const forgotten = this.timeline.keepNewest(maxMessages);
+    this.floor = this.timeline.oldestId;
+    this.pager.forget(forgotten, this.floor);
+    for (const id of forgotten) this.unconfirmed.delete(id);
   }
 
   private deliver(item: LiveItem): void {
     if (this.currentStatus !== 'joined' && this.currentStatus !== 'reconnecting') return;
     if (isChatError(item)) this.emitError(item);
-    else if (isRejection(item)) this.pending.refuse(item);
+    else if (isRejection(item)) this.pendingSends?.refuse(item);
     else {
       this.unconfirmed.delete(item.id);
       this.accept(item, true);
@@ -674,7 +692,7 @@ export class ChatRoom {
     const added = this.timeline.addLive(message);
     if (added) this.bound();
     // Answered before the event: a listener that leaves the room must not fail a send whose message is stored.
-    this.pending.accept(message);
+    this.pendingSends?.accept(message);
     if (added && announce) this.events.emit('message', { type: 'message', message });
   }
 

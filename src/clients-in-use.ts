@@ -5,8 +5,17 @@ import type { RoomClients } from './room-clients.js';
  * call is over (a closed client would open its channel again for a call still in flight).
  */
 export class ClientsInUse {
-  private readonly calls = new Map<RoomClients, number>();
-  private readonly closing = new Set<RoomClients>();
+  // Made on first use: most rooms never replace their clients.
+  private callsByClients: Map<RoomClients, number> | undefined;
+  private closingClients: Set<RoomClients> | undefined;
+
+  private get calls(): Map<RoomClients, number> {
+    return (this.callsByClients ??= new Map());
+  }
+
+  private get closing(): Set<RoomClients> {
+    return (this.closingClients ??= new Set());
+  }
 
   constructor(private readonly onCloseError: (error: unknown) => void) {}
 
@@ -20,14 +29,17 @@ export class ClientsInUse {
       if (left > 0) this.calls.set(clients, left);
       else {
         this.calls.delete(clients);
-        if (this.closing.delete(clients)) this.closeNow(clients);
+        // Empty tables are dropped: a room between calls holds none.
+        if (this.calls.size === 0) this.callsByClients = undefined;
+        if (this.closingClients?.delete(clients)) this.closeNow(clients);
+        if (this.closingClients?.size === 0) this.closingClients = undefined;
       }
     }
   }
 
   /** Closes `clients` now, or after the calls still using them. */
   close(clients: RoomClients): void {
-    if (this.calls.has(clients)) this.closing.add(clients);
+    if (this.callsByClients?.has(clients)) this.closing.add(clients);
     else this.closeNow(clients);
   }
 

@@ -34,9 +34,10 @@ const MAX_WINDOW_MOVES = 16;
  * all lie after the anchor.
  */
 export class HistoryPager<T> {
-  private readonly known = new Set<string>();
+  // Both made on first use: an idle room's memory is mostly empty collections.
+  private knownKeys: Set<string> | undefined;
   // Keys read from the list itself: unlike live ones, all lie at or after the anchor.
-  private readonly listed = new Set<string>();
+  private listedKeys: Set<string> | undefined;
   private oldest: string | undefined;
   private more = true;
   // Bumped by rebase: a page read across a rebase is anchored on a key the pager no longer holds.
@@ -46,6 +47,14 @@ export class HistoryPager<T> {
     private readonly read: ListWindowReader<T>,
     private readonly pageSize: number,
   ) {}
+
+  private get known(): Set<string> {
+    return (this.knownKeys ??= new Set());
+  }
+
+  private get listed(): Set<string> {
+    return (this.listedKeys ??= new Set());
+  }
 
   /** Whether older entries may exist. */
   get hasMore(): boolean {
@@ -59,15 +68,16 @@ export class HistoryPager<T> {
   }
 
   /**
-   * Starts over from what a room still holds, after it forgot older messages: the next page is the one
-   * before the first of `keys` (all of them in the list, in list order, the newest last).
+   * Forgets keys a room no longer holds (its oldest, all in the list): the next page is the one before
+   * `oldest`, the first key the room still holds. Costs what was forgotten, not what is kept.
    */
-  rebase(keys: readonly string[]): void {
+  forget(forgotten: readonly string[], oldest: string | undefined): void {
     this.generation++;
-    this.known.clear();
-    for (const key of keys) this.known.add(key);
-    for (const key of this.listed) if (!this.known.has(key)) this.listed.delete(key);
-    this.oldest = keys[0];
+    for (const key of forgotten) {
+      this.known.delete(key);
+      this.listed.delete(key);
+    }
+    this.oldest = oldest;
     this.more = true;
   }
 

@@ -2,25 +2,26 @@ import { ChatError, fromMomentoError } from './errors.js';
 import { readLive, type LiveContext, type LiveItem } from './live-feed.js';
 import type { TopicSubscribeCallbacks, TopicSubscriptionLike } from './momento-ports.js';
 
-/** What a link tells its room. Each call names the link, so a room can ignore one it has replaced. */
-export interface LinkSink {
-  /** A decoded item, to deliver now (the link is not holding). */
-  item(link: LiveLink, item: LiveItem): void;
-  /** Items may have been missed while the stream went on (a discontinuity, a jump in sequence numbers). */
-  gap(link: LiveLink): void;
-  /** The stream broke and the SDK is restoring it. */
-  lost(link: LiveLink): void;
-  /** The stream spoke (a heartbeat or an item): it is live. */
-  alive(link: LiveLink): void;
-  /** An item the SDK could not read; the stream goes on. */
-  unreadable(link: LiveLink, error: ChatError): void;
-  /** The SDK gave up on the stream: it is over. */
-  ended(link: LiveLink, error: ChatError): void;
-}
+/**
+ * What a link tells its room, one function for every kind of news (one closure per room, not six):
+ * - `item`: a decoded item, to deliver now (the link is not holding);
+ * - `gap`: items may have been missed while the stream went on (a discontinuity, a jump in sequence numbers);
+ * - `lost`: the stream broke and the SDK is restoring it;
+ * - `alive`: the stream spoke (a heartbeat or an item): it is live;
+ * - `unreadable`: an item the SDK could not read, with its error; the stream goes on;
+ * - `ended`: the SDK gave up on the stream, with the error: it is over.
+ * Each call names the link, so a room can ignore one it has replaced.
+ */
+export type LinkSink = {
+  (news: 'item', link: LiveLink, item: LiveItem): void;
+  (news: 'unreadable' | 'ended', link: LiveLink, error: ChatError): void;
+  (news: 'gap' | 'lost' | 'alive', link: LiveLink): void;
+};
 
+const QUIET: LinkSink = () => undefined;
+
+// How often a link looks whether the SDK ended its subscription without a word.
 const SUBSCRIPTION_CHECK_MS = 3000;
-
-const QUIET: LinkSink = { item() {}, gap() {}, lost() {}, alive() {}, unreadable() {}, ended() {} };
 
 /**
  * One subscription to a room's topic, from `subscribe` until it is closed. It can hold the items it
@@ -28,7 +29,7 @@ const QUIET: LinkSink = { item() {}, gap() {}, lost() {}, alive() {}, unreadable
  * Closing it drops the sink, so an SDK that keeps the callbacks of an ended subscription keeps nothing
  * of the room alive.
  */
-export class LiveLink {
+export class LiveLink implements LiveContext {
   /** Set while the SDK restores a broken stream: the room waits for it to speak before reading history. */
   awaitingStream = false;
   /** Set when items may have been missed: what the SDK said before the room took the link counts too. */
@@ -41,12 +42,17 @@ export class LiveLink {
   private subscription: TopicSubscriptionLike | undefined;
   private closed = false;
   private watch: ReturnType<typeof setInterval> | undefined;
-  // One context for every item, its tokenId set per item: nothing is allocated for it per message.
-  private readonly context: LiveContext;
+  /** What reading an item needs (the link is its own LiveContext, so nothing is allocated per message): the room. */
+  readonly roomId: string;
+  /** Whether the room is moderated. */
+  readonly moderated: boolean;
+  /** The tokenId of the item being read. */
+  tokenId: string | undefined;
 
   constructor(sink: LinkSink, roomId: string, moderated: boolean) {
     this.sink = sink;
-    this.context = { roomId, tokenId: undefined, moderated };
+    this.roomId = roomId;
+    this.moderated = moderated;
   }
 
   /** Whether items are being held. A new link holds until the room has merged history. */
@@ -67,27 +73,27 @@ export class LiveLink {
         // Momento numbers a topic's items one by one: a jump means items this stream never delivered.
         const jumped = this.lastSequence > 0 && sequence > this.lastSequence + 1;
         this.lastSequence = sequence;
-        this.sink.alive(this);
-        if (jumped) this.sink.gap(this);
-        this.context.tokenId = item.tokenId() || undefined;
-        this.receive(readLive(item.value(), this.context));
+        this.sink('alive', this);
+        if (jumped) this.sink('gap', this);
+        this.tokenId = item.tokenId() || undefined;
+        this.receive(readLive(item.value(), this));
       },
       onError: (error) => {
         // The SDK reports an item it cannot read (an empty value) through onError, and goes on.
         if (error.errorCode() === 'UNKNOWN_ERROR' && /unknown item/i.test(error.message())) {
-          this.sink.unreadable(this, new ChatError('MALFORMED_MESSAGE', 'unable to read a message; the topic item has no value', { raw: '' }));
+          this.sink('unreadable', this, new ChatError('MALFORMED_MESSAGE', 'unable to read a message; the topic item has no value', { raw: '' }));
           return;
         }
         this.end(fromMomentoError('stay subscribed', error));
       },
       onDiscontinuity: () => {
         this.lastSequence = 0;
-        this.sink.gap(this);
+        this.sink('gap', this);
       },
-      onHeartbeat: () => this.sink.alive(this),
-      onConnectionLost: () => this.sink.lost(this),
+      onHeartbeat: () => this.sink('alive', this),
+      onConnectionLost: () => this.sink('lost', this),
       // Unasked for, the end of a subscription means the SDK is restarting its stream.
-      onSubscriptionEnd: () => this.sink.lost(this),
+      onSubscriptionEnd: () => this.sink('lost', this),
     };
   }
 
@@ -142,12 +148,12 @@ export class LiveLink {
     if (this.endedWith) return;
     this.endedWith = error;
     clearInterval(this.watch);
-    this.sink.ended(this, error);
+    this.sink('ended', this, error);
   }
 
   private receive(item: LiveItem): void {
     if (this.closed) return;
     if (this.held) this.held.push(item);
-    else this.sink.item(this, item);
+    else this.sink('item', this, item);
   }
 }

@@ -12,8 +12,10 @@ export interface Timeline {
   mergeHistory(run: readonly ChatMessage[], withoutOverlap: 'front' | 'back'): ChatMessage[];
   /** How many messages there are. */
   readonly size: number;
-  /** Forgets all but the newest `count` messages. */
-  keepNewest(count: number): void;
+  /** The id of the oldest message, if any. */
+  readonly oldestId: string | undefined;
+  /** Forgets all but the newest `count` messages. @returns the ids forgotten. */
+  keepNewest(count: number): string[];
   /** Forgets everything. */
   clear(): void;
 }
@@ -26,9 +28,18 @@ export interface Timeline {
  */
 export class MessageTimeline implements Timeline {
   private entries: ChatMessage[] = [];
-  private readonly ids = new Set<string>();
-  // Live messages that no history run has placed yet; only these may be reordered by id.
-  private readonly unsettled = new Set<string>();
+  // Made by the first message: an idle room's memory is mostly empty collections.
+  private idSet: Set<string> | undefined;
+
+  private get ids(): Set<string> {
+    return (this.idSet ??= new Set());
+  }
+  // Live messages that no history run has placed yet; only these may be reordered by id. Made on the first.
+  private unsettledIds: Set<string> | undefined;
+
+  private get unsettled(): Set<string> {
+    return (this.unsettledIds ??= new Set());
+  }
   // Copied on the first read after a change: an array handed out never changes under its holder.
   private snapshot: readonly ChatMessage[] | undefined;
 
@@ -38,7 +49,7 @@ export class MessageTimeline implements Timeline {
   }
 
   has(id: string): boolean {
-    return this.ids.has(id);
+    return this.idSet?.has(id) === true;
   }
 
   /**
@@ -53,8 +64,9 @@ export class MessageTimeline implements Timeline {
       return false;
     }
     let at = this.entries.length;
-    while (at > 0 && this.unsettled.has(this.entries[at - 1]!.id) && this.entries[at - 1]!.id > message.id) at--;
-    this.entries.splice(at, 0, message);
+    while (at > 0 && this.entries[at - 1]!.id > message.id && this.unsettled.has(this.entries[at - 1]!.id)) at--;
+    if (at === this.entries.length) this.entries.push(message);
+    else this.entries.splice(at, 0, message);
     this.snapshot = undefined;
     this.ids.add(message.id);
     this.unsettled.add(message.id);
@@ -97,22 +109,27 @@ export class MessageTimeline implements Timeline {
     return this.entries.length;
   }
 
-  keepNewest(count: number): void {
-    const dropped = this.entries.slice(0, Math.max(0, this.entries.length - count));
-    if (dropped.length === 0) return;
+  get oldestId(): string | undefined {
+    return this.entries[0]?.id;
+  }
+
+  keepNewest(count: number): string[] {
+    const dropped = this.entries.slice(0, Math.max(0, this.entries.length - count)).map((m) => m.id);
+    if (dropped.length === 0) return dropped;
     this.entries = this.entries.slice(dropped.length);
     this.snapshot = undefined;
-    for (const { id } of dropped) {
+    for (const id of dropped) {
       this.ids.delete(id);
       this.unsettled.delete(id);
     }
+    return dropped;
   }
 
   clear(): void {
     this.entries = [];
     this.snapshot = undefined;
-    this.ids.clear();
-    this.unsettled.clear();
+    this.idSet = undefined;
+    this.unsettledIds = undefined;
   }
 
   // Anyone can publish a copy of any id: its tokenId vouches only for what that copy says.

@@ -10,7 +10,12 @@ interface Waiter {
 
 /** The sends of a moderated room that wait for the moderator's answer, by message id. */
 export class PendingModeration {
-  private readonly waiting = new Map<string, Waiter>();
+  // Made by the first send that waits: most rooms never hold one.
+  private waitingById: Map<string, Waiter> | undefined;
+
+  private get waiting(): Map<string, Waiter> {
+    return (this.waitingById ??= new Map());
+  }
 
   constructor(private readonly timeoutMs: number) {}
 

@@ -8,7 +8,12 @@ import type { Timeline } from './message-timeline.js';
  */
 export class SequenceTimeline implements Timeline {
   private entries: ChatMessage[] = [];
-  private readonly ids = new Set<string>();
+  // Made by the first message: an idle room's memory is mostly empty collections.
+  private idSet: Set<string> | undefined;
+
+  private get ids(): Set<string> {
+    return (this.idSet ??= new Set());
+  }
   private snapshot: readonly ChatMessage[] | undefined;
 
   get messages(): readonly ChatMessage[] {
@@ -16,7 +21,7 @@ export class SequenceTimeline implements Timeline {
   }
 
   has(id: string): boolean {
-    return this.ids.has(id);
+    return this.idSet?.has(id) === true;
   }
 
   addLive(message: ChatMessage): boolean {
@@ -31,17 +36,22 @@ export class SequenceTimeline implements Timeline {
     return this.entries.length;
   }
 
-  keepNewest(count: number): void {
-    const dropped = this.entries.length - count;
-    if (dropped <= 0) return;
-    for (const { id } of this.entries.slice(0, dropped)) this.ids.delete(id);
-    this.entries = this.entries.slice(dropped);
+  get oldestId(): string | undefined {
+    return this.entries[0]?.id;
+  }
+
+  keepNewest(count: number): string[] {
+    const dropped = this.entries.slice(0, Math.max(0, this.entries.length - count)).map((m) => m.id);
+    if (dropped.length === 0) return dropped;
+    for (const id of dropped) this.ids.delete(id);
+    this.entries = this.entries.slice(dropped.length);
     this.snapshot = undefined;
+    return dropped;
   }
 
   clear(): void {
     this.entries = [];
-    this.ids.clear();
+    this.idSet = undefined;
     this.snapshot = undefined;
   }
 

@@ -9,24 +9,26 @@ export interface Subscription {
  * and never stops delivery to the others.
  */
 export class TypedEvents<Events extends object> {
-  private listeners = new Map<keyof Events, Set<(payload: never) => void>>();
+  // Made on the first listener: an idle room's memory is mostly empty collections.
+  private listeners: Map<keyof Events, Set<(payload: never) => void>> | undefined;
 
   constructor(private readonly onListenerError: <K extends keyof Events>(error: unknown, event: K, payload: Events[K]) => void) {}
 
   on<K extends keyof Events>(event: K, listener: (payload: Events[K]) => void): Subscription {
-    let set = this.listeners.get(event);
+    const listeners = (this.listeners ??= new Map());
+    let set = listeners.get(event);
     if (!set) {
       set = new Set();
-      this.listeners.set(event, set);
+      listeners.set(event, set);
     }
     // A wrapper per call: each handle removes its own registration, even when one function subscribed twice.
     const entry = (payload: never) => (listener as (payload: never) => void)(payload);
     set.add(entry);
-    return { unsubscribe: () => void this.listeners.get(event)?.delete(entry) };
+    return { unsubscribe: () => void this.listeners?.get(event)?.delete(entry) };
   }
 
   emit<K extends keyof Events>(event: K, payload: Events[K]): void {
-    const set = this.listeners.get(event);
+    const set = this.listeners?.get(event);
     if (!set) return;
     for (const listener of [...set]) {
       try {
@@ -38,6 +40,6 @@ export class TypedEvents<Events extends object> {
   }
 
   clear(): void {
-    this.listeners = new Map();
+    this.listeners = undefined;
   }
 }

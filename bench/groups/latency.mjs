@@ -193,12 +193,15 @@ export async function run({ server, scale, log }) {
     const relayFailures = relay.failures() + claimRelay.failures();
     if (moderatorErrors + relayFailures > 0) throw new Error(`bench: ${moderatorErrors} moderator errors, ${relayFailures} relay failures`);
 
-    for (const [mode, samples] of [
-      ['client-only', clientOnly],
-      ['moderated', moderated],
+    // The moderated side is judged against the relay that makes the same Momento calls: claiming each id
+    // once is what keeps a redelivered input (webhooks, two moderators) from being stored twice. The
+    // relay that skips the claim is shown below it, for what that guarantee costs.
+    for (const [mode, samples, against] of [
+      ['client-only', clientOnly, 'raw'],
+      ['moderated', moderated, 'claim'],
     ]) {
       const lib = summarize(samples.library);
-      const raw = summarize(samples.raw);
+      const raw = summarize(samples[against]);
       const detail = { samples: lib.count, library: lib, raw };
       rows.push(ratioRow({ group: 'latency', name: `send → receive, ${mode}, p50`, unit: 'ms', library: lib.p50, raw: raw.p50, target: P50_TARGET, detail }));
       rows.push(ratioRow({ group: 'latency', name: `send → receive, ${mode}, p99`, unit: 'ms', library: lib.p99, raw: raw.p99, target: P99_TARGET }));
@@ -206,9 +209,9 @@ export async function run({ server, scale, log }) {
     // Where each message's time went: this process (rooms or raw clients, and the moderator or relay) and
     // the local server, per message. The latency rows include both; these say which one differs.
     const lib = summarize(moderated.library);
-    const claimed = summarize(moderated.claim);
-    rows.push(ratioRow({ group: 'latency', name: '  moderated p50, against a relay that also claims the id', unit: 'ms', library: lib.p50, raw: claimed.p50, detail: { raw: claimed } }));
-    rows.push(ratioRow({ group: 'latency', name: '  moderated p99, against a relay that also claims the id', unit: 'ms', library: lib.p99, raw: claimed.p99 }));
+    const unclaimed = summarize(moderated.raw);
+    rows.push(ratioRow({ group: 'latency', name: '  moderated p50, against a relay that skips the claim (3 calls, not 4)', unit: 'ms', library: lib.p50, raw: unclaimed.p50, detail: { raw: unclaimed } }));
+    rows.push(ratioRow({ group: 'latency', name: '  moderated p99, against a relay that skips the claim (3 calls, not 4)', unit: 'ms', library: lib.p99, raw: unclaimed.p99 }));
     extras.sides = meter.report();
     for (const mode of ['client-only', 'moderated']) {
       const lib = extras.sides[`${mode} library`];

@@ -106,8 +106,10 @@ export async function run({ server, scale, log }) {
   }
   const perCore = (side) => summarize(results[side].map((r) => (r.count / r.cpuMs) * 1000));
   const perWall = (side) => summarize(results[side].map((r) => (r.count / r.wallMs) * 1000));
+  // Judged against the relay that makes the same four Momento calls (the id claim included); the relay
+  // that skips the claim is shown too, for what that guarantee costs.
   const lib = perCore('library');
-  const raw = perCore('raw');
+  const raw = perCore('claim');
   log(`${rounds} rounds of ${perRound} messages over ${ROOMS} rooms each side`);
   const written = PROFILE_DIR && newestProfileIn(PROFILE_DIR);
   const relayProfile = written && { file: written.file, byPackage: selfTimeByPackage(written.profile), top: topSelfTime(written.profile, 15) };
@@ -123,8 +125,8 @@ export async function run({ server, scale, log }) {
         target: target('at-least', 0.8),
         detail: { library: lib, raw, rounds: results },
       }),
-      ratioRow({ group: 'moderator', name: `moderator, ${ROOMS} rooms, wall clock`, unit: 'msg/s', library: perWall('library').p50, raw: perWall('raw').p50 }),
-      ratioRow({ group: 'moderator', name: '  per core, against a relay that also claims the id', unit: 'msg/s', library: lib.p50, raw: perCore('claim').p50, detail: { raw: perCore('claim') } }),
+      ratioRow({ group: 'moderator', name: `moderator, ${ROOMS} rooms, wall clock`, unit: 'msg/s', library: perWall('library').p50, raw: perWall('claim').p50 }),
+      ratioRow({ group: 'moderator', name: '  per core, against a relay that skips the claim (3 calls, not 4)', unit: 'msg/s', library: lib.p50, raw: perCore('raw').p50, detail: { raw: perCore('raw') } }),
     ],
     extras: { serverCoreShareDuringRounds: Math.round((serverCpuMs / wallMs) * 100) / 100, relayProfile },
   };
