@@ -12,7 +12,10 @@ import { root, run } from './support/processes.js';
 // touched before `join()`. These tests hold the *built* entry to that.
 
 const entry = join(root, 'dist', 'index.js');
-const SANITY_BOUND_GZIP = 32 * 1024; // not a budget: a bound that only bundling a dependency would cross
+// The main entry's size budget, gzip -9 of the minified browser bundle with Momento external. The goal is
+// 5 KB (docs/performance.md, where the bytes of each module are listed); the budget holds the size where
+// it stands, with a little room, so that growth fails here and has to be argued for.
+const MAIN_ENTRY_BUDGET_GZIP = 11_500;
 
 interface BrowserBundle {
   code: string;
@@ -78,12 +81,12 @@ describe('the main entry, bundled for a browser', () => {
     }
   });
 
-  it('its minified browser bundle is small (gzip size printed; a sanity bound only, budgets come later)', () => {
+  it(`its minified browser bundle stays within its budget of ${MAIN_ENTRY_BUDGET_GZIP} B gzip`, () => {
     const bytes = Buffer.byteLength(minified.code);
     const gzip = gzipSync(minified.code, { level: 9 }).length;
-    console.info(`momento-chat main entry, browser bundle without the SDK: ${bytes} B minified, ${gzip} B gzip`);
+    console.info(`momento-chat main entry, browser bundle without the SDK: ${bytes} B minified, ${gzip} B gzip (budget ${MAIN_ENTRY_BUDGET_GZIP})`);
     expect(gzip).toBeGreaterThan(1024);
-    expect(gzip).toBeLessThan(SANITY_BOUND_GZIP);
+    expect(gzip).toBeLessThanOrEqual(MAIN_ENTRY_BUDGET_GZIP);
   });
 });
 
