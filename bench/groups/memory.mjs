@@ -15,7 +15,6 @@ import { ChatRoom } from '../../dist/index.js';
 import { cacheClient, createCache, topicClient } from '../harness/clients.mjs';
 import { countdown, within } from '../harness/deadline.mjs';
 import { makeEnvelopes } from '../harness/envelopes.mjs';
-import { InProcessCacheClient, InProcessTopicClient } from '../harness/in-process-ports.mjs';
 import { settledHeap } from '../harness/heap.mjs';
 import { summarize } from '../harness/percentiles.mjs';
 import { alternate } from '../harness/rounds.mjs';
@@ -95,22 +94,8 @@ export async function run({ server, scale, log }) {
         detail: { rooms: IDLE, perRoomKb: perRoom('library') / 1024, perRawSubscriptionKb: perRoom('raw') / 1024 },
       }),
     );
-    // The same rooms over the in-process ports: no SDK object at all, so the growth is the library's own
-    // objects (and the fake subscription handle, a few dozen bytes). bench/analysis/idle-room-heap.mjs
-    // breaks it down by constructor.
-    const ports = Array.from({ length: 1000 }, () => ({ cacheClient: new InProcessCacheClient(), topicClient: new InProcessTopicClient() }));
-    const portsOnly = await settledHeap();
-    const inProcess = [];
-    for (const [i, clients] of ports.entries()) {
-      const room = new ChatRoom({ ...clients, cacheName: CACHE, roomId: `in-process-${i}` });
-      room.on('message', () => {});
-      await room.join();
-      inProcess.push(room);
-    }
-    const ownBytes = ((await settledHeap()) - portsOnly) / ports.length;
-    for (const room of inProcess) await room.leave();
-    rows.push(absoluteRow({ group: 'memory', name: '  of which the room\'s own objects (in-process ports)', unit: 'KB', library: ownBytes / 1024 }));
-    log(`idle: ${idleRounds} rounds of ${IDLE} rooms and ${IDLE} subscriptions; ${ports.length} rooms over in-process ports`);
+    // bench/analysis/idle-room-heap.mjs breaks a room's own objects down by constructor, from heap snapshots.
+    log(`idle: ${idleRounds} rounds of ${IDLE} rooms and ${IDLE} subscriptions`);
 
     // ---- 10,000 messages through one reader ----
     const total = CHECKPOINTS.at(-1);
