@@ -306,14 +306,17 @@ describe('what the SDK says between subscribe resolving and the room taking the 
   it('does not join with a subscription the SDK already gave up on', async () => {
     const { momento, room, statuses } = setup();
     momento.manual = true;
-    const joined = room.join();
+    const joined = room.join().then(
+      () => undefined,
+      (e: ChatError) => e,
+    );
     await flush();
     momento.pending.shift()!.complete(); // the first message: subscribe resolves…
     // …and, before the room's continuation runs (a nextTick in grpc-js runs before promise jobs), the stream fails for good.
     latest(momento).callbacks.onError(momentoError('CANCELLED_ERROR'));
     momento.manual = false;
     await momento.completeAll();
-    const error = await joined.then(() => undefined, (e: ChatError) => e);
+    const error = await joined;
     expect(error?.momentoErrorCode).toBe('CANCELLED_ERROR');
     expect(room.status).toBe('failed');
     expect(statuses).toEqual(['joining', 'failed']);
