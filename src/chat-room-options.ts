@@ -1,6 +1,6 @@
 import { ChatError } from './errors.js';
 import { MODERATOR_STAMP_BYTES, MOMENTO_TOPIC_MESSAGE_BYTES } from './envelope.js';
-import { createMessageIdGenerator, type MessageIdGenerator } from './message-id.js';
+import type { MessageIdGenerator } from './message-id.js';
 import type { SenderClaims } from './message.js';
 import type { ChatCacheClient, ChatTopicClient } from './momento-ports.js';
 import type { ReconnectOptions } from './backoff.js';
@@ -105,7 +105,8 @@ export function resolveRoomOptions(options: ChatRoomOptions) {
       options.mode === 'moderated' ? MOMENTO_TOPIC_MESSAGE_BYTES - MODERATOR_STAMP_BYTES : MOMENTO_TOPIC_MESSAGE_BYTES,
     ),
     now,
-    generateId: options.generateId ?? createMessageIdGenerator(now),
+    // Made by the first send when the app gives none: a room that only reads never needs one.
+    generateId: options.generateId,
     mode: options.mode ?? 'client-only',
     moderationTimeoutMs: integerIn('moderationTimeoutMs', options.moderationTimeoutMs ?? 10_000, 1, 10 * 60 * 1000),
   };

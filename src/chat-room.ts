@@ -9,6 +9,7 @@ import { HistoryPager, type ListEntry, type OlderPage } from './history-pager.js
 import { isRejection, type LiveItem } from './live-feed.js';
 import { LiveLink, type LinkSink } from './live-link.js';
 import type { ChatMessage, JsonValue } from './message.js';
+import { createMessageIdGenerator } from './message-id.js';
 import { MessageTimeline, type Timeline } from './message-timeline.js';
 import { PendingModeration } from './pending-moderation.js';
 import type { RoomClients } from './room-clients.js';
@@ -107,11 +108,8 @@ export class ChatRoom {
    */
   constructor(options: ChatRoomOptions) {
     this.options = resolveRoomOptions(options);
-    this.events = new TypedEvents<ChatRoomEvents>((error, event) => {
-      // Reporting a throwing `error` listener through `error` would call it again, without end.
-      if (event !== 'error') this.emitError(new ChatError('LISTENER_FAILED', 'unable to deliver an event; a listener threw', { cause: error }));
-    });
-    this.inUse = new ClientsInUse((error) => this.emitError(new ChatError('MOMENTO_ERROR', 'unable to close clients; their close() threw', { cause: error })));
+    this.events = new TypedEvents<ChatRoomEvents>(reportListenerError);
+    this.inUse = new ClientsInUse(this.events);
     this.pager = this.createPager();
     this.timeline = this.moderated ? new SequenceTimeline() : new MessageTimeline();
     // What the SDK says of a link before the room takes it is kept on the link, and read when it does.
@@ -308,7 +306,7 @@ export class ChatRoom {
    */
   async send(text: string, options: SendOptions = {}): Promise<ChatMessage> {
     const timestamp = this.options.now();
-    const id = options.messageId ?? this.options.generateId();
+    const id = options.messageId ?? (this.options.generateId ??= createMessageIdGenerator(this.options.now))();
     const claims = this.options.sender;
     const { encoded, message } = encodeMessage({ id, roomId: this.options.roomId, text, timestamp, claims, metadata: options.metadata }, this.options.maxMessageBytes);
     this.requireJoined('send');
@@ -718,6 +716,11 @@ export class ChatRoom {
     this.currentStatus = status;
     this.events.emit('status', error ? { type: 'status', status, previous, error } : { type: 'status', status, previous });
   }
+}
+
+// Reporting a throwing `error` listener through `error` would call it again, without end.
+function reportListenerError(events: TypedEvents<ChatRoomEvents>, error: unknown, event: keyof ChatRoomEvents): void {
+  if (event !== 'error') events.emit('error', { type: 'error', error: new ChatError('LISTENER_FAILED', 'unable to deliver an event; a listener threw', { cause: error }) });
 }
 
 const leftWhileJoining = (): ChatError => new ChatError('NOT_JOINED', 'unable to join; the room was left while joining');

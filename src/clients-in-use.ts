@@ -1,4 +1,7 @@
+import { ChatError } from './errors.js';
 import type { RoomClients } from './room-clients.js';
+import type { ChatRoomEvents } from './room-events.js';
+import type { TypedEvents } from './typed-events.js';
 
 /**
  * Which clients calls are still using, so clients a room has replaced are closed only once their last
@@ -17,7 +20,8 @@ export class ClientsInUse {
     return (this.closingClients ??= new Set());
   }
 
-  constructor(private readonly onCloseError: (error: unknown) => void) {}
+  /** @param events where a `close()` that throws is reported, as an `error` event. */
+  constructor(private readonly events: TypedEvents<ChatRoomEvents>) {}
 
   /** Runs a call on `clients`, counted. */
   async use<T>(clients: RoomClients, call: () => Promise<T>): Promise<T> {
@@ -48,7 +52,7 @@ export class ClientsInUse {
     try {
       clients.close?.();
     } catch (error) {
-      this.onCloseError(error);
+      this.events.emit('error', { type: 'error', error: new ChatError('MOMENTO_ERROR', 'unable to close clients; their close() threw', { cause: error }) });
     }
   }
 }

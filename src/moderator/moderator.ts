@@ -108,10 +108,10 @@ export class Moderator {
   readonly cacheName: string;
   private readonly settings: ProcessorSettings;
   // A throwing `outcome` listener is reported as an `error` event; a throwing `error` listener cannot be, without end.
-  private readonly events: TypedEvents<ModeratorEvents> = new TypedEvents<ModeratorEvents>((error, event, payload) => {
+  private readonly events: TypedEvents<ModeratorEvents> = new TypedEvents<ModeratorEvents>((events, error, event, payload) => {
     if (event === 'error') return;
     const roomId = (payload as OutcomeEvent).roomId;
-    this.events.emit('error', { type: 'error', roomId, error: new ChatError('LISTENER_FAILED', 'unable to deliver an event; a listener threw', { cause: error }) });
+    events.emit('error', { type: 'error', roomId, error: new ChatError('LISTENER_FAILED', 'unable to deliver an event; a listener threw', { cause: error }) });
   });
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly watched = new Map<string, WatchedRoom>();

@@ -8,7 +8,7 @@ interface Events {
 
 function emitter() {
   const failures: Array<{ error: unknown; event: keyof Events }> = [];
-  const events = new TypedEvents<Events>((error, event) => failures.push({ error, event }));
+  const events = new TypedEvents<Events>((_events, error, event) => failures.push({ error, event }));
   return { events, failures };
 }
 
