@@ -75,6 +75,33 @@ describe('client-only rooms in Chromium', () => {
     expect(await wes.statuses()).toEqual(['joining', 'failed']);
   });
 
+  it('gets its live stream back after Momento drops it, and what was sent meanwhile arrives once, in order', async () => {
+    const nora = await side.nodeUser({ mode: 'client-only', roomId: 'dropped', userId: 'nora' });
+    await nora.join();
+    const wes = await browserUser('dropped', 'wes');
+    valueOf(await wes.join());
+    await nora.send('before');
+    await wes.messageEvent('before');
+
+    // The web SDK gives up on a stream that ends UNAVAILABLE: the room subscribes again itself, and this
+    // subscribe is held for a while, so what nora sends meanwhile can only come from history.
+    side.momento.faults.delay('topic-subscribe', { ms: 1500, count: 1 });
+    expect(side.momento.faults.dropSubscriptions()).toBeGreaterThan(0);
+    await nora.send('while the stream was down 1');
+    await nora.send('while the stream was down 2');
+    const deadline = Date.now() + 8000;
+    while ((await wes.status()) !== 'joined' || !(await wes.statuses()).includes('reconnecting')) {
+      if (Date.now() > deadline) throw new Error(`the room did not come back: ${(await wes.statuses()).join(', ')}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await nora.send('after');
+    await wes.messageEvent('after');
+    expect(texts(await wes.messages())).toEqual(['before', 'while the stream was down 1', 'while the stream was down 2', 'after']);
+    expect(await wes.statuses()).toEqual(['joining', 'joined', 'reconnecting', 'joined']);
+    expect(await wes.errors()).toEqual([]);
+    expect(browser.pageErrors).toEqual([]);
+  });
+
   it('leaves and joins again, and the new join holds what was sent while away', async () => {
     const nora = await side.nodeUser({ mode: 'client-only', roomId: 'rejoin', userId: 'nora' });
     await nora.join();
