@@ -1,24 +1,7 @@
 import type { ChatMessage } from './message.js';
+import { TimelineBase } from './timeline-base.js';
 
-/** The ordered, de-duplicated messages a room has loaded. */
-export interface Timeline {
-  /** The messages in order: a new array after each change, the same one until then. */
-  readonly messages: readonly ChatMessage[];
-  /** Whether a message is there. */
-  has(id: string): boolean;
-  /** Adds a live message. @returns false when it was already there. */
-  addLive(message: ChatMessage): boolean;
-  /** Merges a run of history, in list order. @returns the messages it added, in order. */
-  mergeHistory(run: readonly ChatMessage[], withoutOverlap: 'front' | 'back'): ChatMessage[];
-  /** How many messages there are. */
-  readonly size: number;
-  /** The id of the oldest message, if any. */
-  readonly oldestId: string | undefined;
-  /** Forgets all but the newest `count` messages. @returns the ids forgotten. */
-  keepNewest(count: number): string[];
-  /** Forgets everything. */
-  clear(): void;
-}
+export type { Timeline } from './timeline-base.js';
 
 /**
  * The ordered, de-duplicated messages a room has loaded. History runs keep the list's order (the
@@ -26,30 +9,12 @@ export interface Timeline {
  * the live messages not yet seen in history it is placed by id, so two writers whose publishes cross
  * still show in the order they wrote.
  */
-export class MessageTimeline implements Timeline {
-  private entries: ChatMessage[] = [];
-  // Made by the first message: an idle room's memory is mostly empty collections.
-  private idSet: Set<string> | undefined;
-
-  private get ids(): Set<string> {
-    return (this.idSet ??= new Set());
-  }
+export class MessageTimeline extends TimelineBase {
   // Live messages that no history run has placed yet; only these may be reordered by id. Made on the first.
   private unsettledIds: Set<string> | undefined;
 
   private get unsettled(): Set<string> {
     return (this.unsettledIds ??= new Set());
-  }
-  // Copied on the first read after a change: an array handed out never changes under its holder.
-  private snapshot: readonly ChatMessage[] | undefined;
-
-  /** The messages in order: a new array after each change, the same one until then. */
-  get messages(): readonly ChatMessage[] {
-    return (this.snapshot ??= [...this.entries]);
-  }
-
-  has(id: string): boolean {
-    return this.idSet?.has(id) === true;
   }
 
   /**
@@ -59,7 +24,7 @@ export class MessageTimeline implements Timeline {
    * @returns false when the message was already there.
    */
   addLive(message: ChatMessage): boolean {
-    if (this.ids.has(message.id)) {
+    if (this.has(message.id)) {
       if (message.sender.tokenId !== undefined) this.verify(message);
       return false;
     }
@@ -67,7 +32,7 @@ export class MessageTimeline implements Timeline {
     while (at > 0 && this.entries[at - 1]!.id > message.id && this.unsettled.has(this.entries[at - 1]!.id)) at--;
     if (at === this.entries.length) this.entries.push(message);
     else this.entries.splice(at, 0, message);
-    this.snapshot = undefined;
+    this.changed();
     this.ids.add(message.id);
     this.unsettled.add(message.id);
     return true;
@@ -88,7 +53,7 @@ export class MessageTimeline implements Timeline {
       // A retried push stores a message twice: its first copy in the run places it.
       if (inRun.has(message.id)) continue;
       inRun.add(message.id);
-      if (!this.ids.has(message.id)) {
+      if (!this.has(message.id)) {
         pending.push(message);
         continue;
       }
@@ -105,31 +70,14 @@ export class MessageTimeline implements Timeline {
     return added;
   }
 
-  get size(): number {
-    return this.entries.length;
-  }
-
-  get oldestId(): string | undefined {
-    return this.entries[0]?.id;
-  }
-
-  keepNewest(count: number): string[] {
-    const dropped = this.entries.slice(0, Math.max(0, this.entries.length - count)).map((m) => m.id);
-    if (dropped.length === 0) return dropped;
-    this.entries = this.entries.slice(dropped.length);
-    this.snapshot = undefined;
-    for (const id of dropped) {
-      this.ids.delete(id);
-      this.unsettled.delete(id);
-    }
-    return dropped;
-  }
-
-  clear(): void {
-    this.entries = [];
-    this.snapshot = undefined;
-    this.idSet = undefined;
+  override clear(): void {
+    super.clear();
     this.unsettledIds = undefined;
+  }
+
+  protected override forget(id: string): void {
+    super.forget(id);
+    this.unsettledIds?.delete(id);
   }
 
   // Anyone can publish a copy of any id: its tokenId vouches only for what that copy says.
@@ -140,7 +88,7 @@ export class MessageTimeline implements Timeline {
     const current = this.entries[at];
     if (current && current.sender.tokenId === undefined && sameContent(current, message)) {
       this.entries[at] = message;
-      this.snapshot = undefined;
+      this.changed();
     }
   }
 
@@ -148,7 +96,7 @@ export class MessageTimeline implements Timeline {
     if (messages.length === 0) return;
     // Not splice(at, 0, ...messages): a page can hold more entries than a call may take arguments.
     this.entries = this.entries.slice(0, at).concat(messages, this.entries.slice(at));
-    this.snapshot = undefined;
+    this.changed();
     for (const m of messages) {
       this.ids.add(m.id);
       added.push(m);

@@ -1,59 +1,15 @@
 import { CredentialProvider, TopicClient as WebTopicClient, TopicConfigurations as WebTopicConfigurations } from '@gomomento/sdk-web';
 import { describe, expect, it } from 'vitest';
-import { ChatRoom } from '../../src/chat-room.js';
-import type { ChatRoomOptions } from '../../src/chat-room-options.js';
 import type { ChatError } from '../../src/errors.js';
 import type { RoomClients } from '../../src/room-clients.js';
-import { FakeMomento, envelope, flush, idOf, momentoError } from './support/fake-momento.js';
+import { FakeMomento, flush, momentoError } from './support/fake-momento.js';
+import { latest, recordedRoom, run, sleep, texts, write } from './support/recovering-room.js';
 
 // Recovery in the corners: each test states a behaviour the docs promise, in an interleaving that once broke it.
 
-const ROOM = 'lobby';
-const FAST = { initialDelayMs: 1, maxDelayMs: 4 };
-
-function setup(options: Partial<ChatRoomOptions> = {}, momento = new FakeMomento()) {
-  let n = 1000;
-  const room = new ChatRoom({
-    cacheClient: momento.cacheClient(),
-    topicClient: momento.topicClient('token-me'),
-    cacheName: 'chat',
-    roomId: ROOM,
-    now: () => 1_700_000_000_000,
-    generateId: () => idOf(++n),
-    reconnect: FAST,
-    ...options,
-  } as ChatRoomOptions);
-  const statuses: string[] = [];
-  const messages: string[] = [];
-  const errors: ChatError[] = [];
-  const gaps: string[] = [];
-  room.on('status', (e) => void statuses.push(e.status));
-  room.on('message', (e) => void messages.push(e.message.text));
-  room.on('error', (e) => void errors.push(e.error));
-  room.on('discontinuity', (e) => void gaps.push(e.reason));
-  return { momento, room, statuses, messages, errors, gaps };
-}
-
-/** Another client's message: in the list, and on the topic when `publish`. */
-function write(momento: FakeMomento, n: number, publish = true): void {
-  const raw = envelope(idOf(n), `m${n}`);
-  momento.push(ROOM, raw);
-  if (publish) momento.publish(ROOM, raw, 'token-other');
-}
-
-const texts = (room: ChatRoom): string[] => room.messages.map((m) => m.text);
-const latest = (momento: FakeMomento) => momento.subscriptions.at(-1)!;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const setup = recordedRoom;
 const subscribes = (momento: FakeMomento) => momento.calls.filter((c) => c === 'subscribe:lobby').length;
 
-/** Lets timers of a few milliseconds and every continuation run, for `rounds` rounds. */
-async function run(momento: FakeMomento, rounds = 30): Promise<void> {
-  for (let i = 0; i < rounds; i++) {
-    momento.deliverAll();
-    await sleep(2);
-    await flush();
-  }
-}
 
 function provider(momento: FakeMomento, expiresInSeconds?: number, onClose: () => void = () => undefined) {
   let made = 0;
