@@ -12,7 +12,7 @@ import type { MomentoErrorResponse } from './momento-ports.js';
  * | `AUTHENTICATION_FAILED` | the token is unknown or expired (Momento `AUTHENTICATION_ERROR`) |
  * | `CACHE_NOT_FOUND` | the cache does not exist (Momento `NOT_FOUND_ERROR`) |
  * | `LIMIT_EXCEEDED` | a Momento limit was hit (Momento `LIMIT_EXCEEDED_ERROR`) |
- * | `MOMENTO_ERROR` | any other Momento error; `momentoErrorCode` says which |
+ * | `MOMENTO_ERROR` | any other Momento error; `momentoErrorCode` says which. Also a `clients` function that threw or gave nothing in time, a subscribe not answered in time, a `close()` that threw |
  * | `DELIVERY_FAILED` | the message was stored in history but could not be published live |
  * | `MESSAGE_REJECTED` | moderated mode: the moderator rejected the message; `reason` says why |
  * | `MODERATION_TIMEOUT` | moderated mode: the moderator did not answer in time; the message may still appear |
