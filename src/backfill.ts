@@ -1,4 +1,6 @@
+import { isChatError, type ChatError } from './errors.js';
 import { HistoryPager, type ListEntry, type ListWindowReader } from './history-pager.js';
+import type { ChatMessage } from './message.js';
 
 /** The newest history, read back far enough to overlap what a room has. */
 export interface Backfill<T> {
@@ -40,4 +42,26 @@ export async function readBackToKnown<T>(
     run = (await pager.loadOlder()).older.concat(run);
   }
   return { run, bridged: overlaps() || (!hasAny && !pager.hasMore) };
+}
+
+/**
+ * What of a run read back a room merges: the messages after `floor` (the oldest message it read from the
+ * list; what lies before it is older history, for loadOlder, not missed), known ones included, and the
+ * unreadable entries newer than the last entry it has (older ones were reported when first read).
+ */
+export function catchUpRun(run: Array<ListEntry<ChatMessage | ChatError>>, has: (key: string) => boolean, floor: string | undefined): { messages: ChatMessage[]; malformed: ChatError[] } {
+  const from = floor === undefined ? 0 : Math.max(0, run.findIndex((entry) => entry.key === floor));
+  let lastKnown = -1;
+  run.forEach((entry, at) => {
+    if (has(entry.key)) lastKnown = at;
+  });
+  const messages: ChatMessage[] = [];
+  const malformed: ChatError[] = [];
+  for (let at = from; at < run.length; at++) {
+    const { value } = run[at]!;
+    // Known messages stay in: they place the unknown ones around them when the run is merged.
+    if (!isChatError(value)) messages.push(value);
+    else if (at > lastKnown) malformed.push(value);
+  }
+  return { messages, malformed };
 }

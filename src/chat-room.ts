@@ -1,4 +1,4 @@
-import { readBackToKnown } from './backfill.js';
+import { catchUpRun, readBackToKnown } from './backfill.js';
 import { backoffDelay } from './backoff.js';
 import { CancellableWaits } from './cancellable-waits.js';
 import { ClientsInUse } from './clients-in-use.js';
@@ -636,20 +636,7 @@ export class ChatRoom {
     const { run, bridged } = await readBackToKnown(read, pageSize, known, hadMessages, held, Math.ceil(historyLength / pageSize) + 1);
     if (this.session !== session) return;
     for (const entry of run) this.unconfirmed.delete(entry.key);
-    // Entries before the oldest message read from the list are older history, for loadOlder, not missed ones.
-    const from = this.floor === undefined ? 0 : Math.max(0, run.findIndex((entry) => entry.key === this.floor));
-    let lastKnown = -1;
-    run.forEach((entry, at) => {
-      if (this.timeline.has(entry.key)) lastKnown = at;
-    });
-    const malformed: ChatError[] = [];
-    const messages: ChatMessage[] = [];
-    for (let at = from; at < run.length; at++) {
-      const { value } = run[at]!;
-      // Unreadable entries before the last known one were reported when they were first read.
-      if (!isChatError(value)) messages.push(value);
-      else if (at > lastKnown) malformed.push(value);
-    }
+    const { messages, malformed } = catchUpRun(run, (key) => this.timeline.has(key), this.floor);
     const added = this.timeline.mergeHistory(messages, 'back');
     if (this.floor === undefined && messages[0]) this.floor = messages[0].id;
     if (!bridged) {
