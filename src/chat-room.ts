@@ -263,7 +263,7 @@ export class ChatRoom {
         this.timeline.mergeHistory(readable(older, malformed), 'front');
         readBack += this.options.pageSize;
       }
-      this.floor = this.timeline.messages[0]?.id;
+      this.floor = this.timeline.oldestId;
       // A stream that broke or skipped items while joining holds on: the catch-up places what it holds.
       if (link.gapped || link.awaitingStream) this.wantCatchUp = true;
       else {
@@ -360,7 +360,7 @@ export class ChatRoom {
     const malformed: ChatError[] = [];
     // Merged before any error is reported: an `error` listener may leave the room.
     const added = this.timeline.mergeHistory(readable(page.older, malformed), 'front');
-    if (added.length > 0) this.floor = this.timeline.messages[0]?.id;
+    if (added.length > 0) this.floor = this.timeline.oldestId;
     for (const error of malformed) this.emitError(error);
     return { messages: added, hasMore: page.hasMore };
   }
