@@ -14,7 +14,7 @@ export type ListWindowReader<T> = (start: number, end: number | undefined) => Pr
 export interface OlderPage<T> {
   older: Array<ListEntry<T>>;
   hasMore: boolean;
-  /** True when the pager was rebased while this page was read: it is discarded, read again. */
+  /** True when the pager forgot keys while this page was read (see `forget`): it is discarded, read again. */
   stale?: boolean;
 }
 
@@ -40,7 +40,7 @@ export class HistoryPager<T> {
   private listedKeys: Set<string> | undefined;
   private oldest: string | undefined;
   private more = true;
-  // Bumped by rebase: a page read across a rebase is anchored on a key the pager no longer holds.
+  // Bumped by forget: a page read across it may be anchored on a key the pager no longer holds.
   private generation = 0;
 
   constructor(

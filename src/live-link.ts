@@ -73,7 +73,8 @@ export class LiveLink implements LiveContext {
         // Momento numbers a topic's items one by one: a jump means items this stream never delivered.
         const jumped = this.lastSequence > 0 && sequence > this.lastSequence + 1;
         this.lastSequence = sequence;
-        this.sink('alive', this);
+        // Only news to a room waiting for a restored stream: not a call on every item.
+        if (this.awaitingStream) this.sink('alive', this);
         if (jumped) this.sink('gap', this);
         this.tokenId = item.tokenId() || undefined;
         this.receive(readLive(item.value(), this));
@@ -90,7 +91,9 @@ export class LiveLink implements LiveContext {
         this.lastSequence = 0;
         this.sink('gap', this);
       },
-      onHeartbeat: () => this.sink('alive', this),
+      onHeartbeat: () => {
+        if (this.awaitingStream) this.sink('alive', this);
+      },
       onConnectionLost: () => this.sink('lost', this),
       // Unasked for, the end of a subscription means the SDK is restarting its stream.
       onSubscriptionEnd: () => this.sink('lost', this),

@@ -40,7 +40,7 @@ export class PendingModeration {
 
   /** Whether a send of this id still waits for its answer. */
   isWaiting(id: string): boolean {
-    return this.waiting.has(id);
+    return this.waitingById?.has(id) === true;
   }
 
   /** The moderated copy of a message arrived. */
@@ -60,11 +60,11 @@ export class PendingModeration {
 
   /** Ends every wait with an error (the room was left or failed). */
   failAll(error: ChatError): void {
-    for (const id of [...this.waiting.keys()]) this.fail(id, error);
+    for (const id of [...(this.waitingById?.keys() ?? [])]) this.fail(id, error);
   }
 
   private take(id: string): Waiter | undefined {
-    const waiter = this.waiting.get(id);
+    const waiter = this.waitingById?.get(id);
     if (!waiter) return undefined;
     clearTimeout(waiter.timer);
     this.waiting.delete(id);

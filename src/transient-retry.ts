@@ -6,7 +6,7 @@ import { isChatError, type ChatError } from './errors.js';
 const TRANSIENT_CODES = new Set(['SERVER_UNAVAILABLE', 'TIMEOUT_ERROR', 'INTERNAL_SERVER_ERROR', 'UNKNOWN_SERVICE_ERROR', 'CONNECTION_ERROR', 'CANCELLED_ERROR', 'UNKNOWN_ERROR']);
 
 /** Whether a failed call may succeed when made again. LIMIT_EXCEEDED is not: retrying a rate limit only deepens it. */
-export const isTransient = (error: ChatError): boolean => error.momentoErrorCode !== undefined && TRANSIENT_CODES.has(error.momentoErrorCode);
+const isTransient = (error: ChatError): boolean => error.momentoErrorCode !== undefined && TRANSIENT_CODES.has(error.momentoErrorCode);
 
 const ATTEMPTS = 3;
 const PAUSES = { initialDelayMs: 50, maxDelayMs: 400 };

@@ -32,6 +32,15 @@ describe('malformed entries and items', () => {
   });
   afterEach(() => users.closeAll());
 
+  /** Ann and Bob, both joined to the room. */
+  async function joinedPair(roomId: string) {
+    const ann = await users.add({ cacheName: CACHE, roomId, userId: 'ann' });
+    const bob = await users.add({ cacheName: CACHE, roomId, userId: 'bob' });
+    await ann.room.join();
+    await bob.room.join();
+    return { ann, bob };
+  }
+
   async function pushRaw(roomId: string, value: string): Promise<void> {
     const pushed = await env.clients.cache.listPushBack(CACHE, roomId, value);
     expect(pushed.type).toBe('Success');
@@ -73,10 +82,7 @@ describe('malformed entries and items', () => {
 
   it('skips malformed items on the topic with a MALFORMED_MESSAGE error each, and keeps delivering', async () => {
     const roomId = 'bad-topic';
-    const ann = await users.add({ cacheName: CACHE, roomId, userId: 'ann' });
-    const bob = await users.add({ cacheName: CACHE, roomId, userId: 'bob' });
-    await ann.room.join();
-    await bob.room.join();
+    const { ann, bob } = await joinedPair(roomId);
     const m1 = await ann.room.send('before');
     await receivedId(bob.events, m1.id);
 
@@ -172,10 +178,7 @@ describe('malformed entries and items', () => {
 
   it('reports each binary, other-room or hostile item on the topic once, with `raw`, stays joined and keeps delivering', async () => {
     const roomId = 'bad-items';
-    const ann = await users.add({ cacheName: CACHE, roomId, userId: 'ann' });
-    const bob = await users.add({ cacheName: CACHE, roomId, userId: 'bob' });
-    await ann.room.join();
-    await bob.room.join();
+    const { ann, bob } = await joinedPair(roomId);
     const m1 = await ann.room.send('before');
     await receivedId(bob.events, m1.id);
 
